@@ -86,6 +86,28 @@ BOOST_AUTO_TEST_CASE(bitcoin_genesis_block_round_trip)
     BOOST_CHECK_EQUAL(GetBlockWeight(block), 4 * 285);
 }
 
+BOOST_AUTO_TEST_CASE(bitcoin_legacy_transaction_round_trip)
+{
+    const std::vector<uint8_t> raw = Vector("bitcoin_block170_tx");
+    BOOST_REQUIRE_EQUAL(raw.size(), 275u);
+    CMutableTransaction mtx;
+    DeserializeExact(raw, mtx);
+    BOOST_CHECK(SerializeToBytes(mtx) == raw);
+    const CTransaction tx(mtx);
+    BOOST_CHECK(SerializeToBytes(tx) == raw);
+    BOOST_CHECK_EQUAL(tx.GetTxid().GetHex(), "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16");
+    BOOST_CHECK(tx.GetWtxid() == tx.GetTxid()); // no witness: the two ids coincide
+    BOOST_CHECK(!tx.IsCoinBase());
+    BOOST_REQUIRE_EQUAL(tx.vin.size(), 1u);
+    BOOST_CHECK_EQUAL(tx.vin[0].prevout.ToString(), "0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9:0");
+    BOOST_CHECK_EQUAL(tx.vin[0].sequence, 0xffffffffu);
+    BOOST_REQUIRE_EQUAL(tx.vout.size(), 2u);
+    BOOST_CHECK_EQUAL(tx.vout[0].value, 10 * 100'000'000LL);
+    BOOST_CHECK_EQUAL(tx.vout[1].value, 40 * 100'000'000LL);
+    BOOST_CHECK_EQUAL(tx.GetStrippedSize(), tx.GetTotalSize());
+    BOOST_CHECK_EQUAL(GetTransactionWeight(tx), 4 * 275);
+}
+
 BOOST_AUTO_TEST_CASE(bip341_segwit_transaction_round_trip)
 {
     const std::vector<uint8_t> raw = Vector("bip341_signed_tx");
