@@ -97,6 +97,19 @@ BOOST_AUTO_TEST_CASE(legacy_errors_and_status)
     BOOST_CHECK_EQUAL(r["error"]["code"], RPC_PARSE_ERROR);
 }
 
+BOOST_AUTO_TEST_CASE(deep_nesting_is_a_parse_error)
+{
+    // Deeply nested input must not exhaust the stack: rejected before parsing.
+    const size_t n = 100000;
+    std::string deep = R"({"method":"echo","id":1,"params":[)" + std::string(n, '[') + std::string(n, ']') + "]}";
+    json r = CallJSON(deep, 500);
+    BOOST_CHECK_EQUAL(r["error"]["code"], RPC_PARSE_ERROR);
+    // Within the limit it works.
+    std::string ok = R"({"method":"echo","id":1,"params":[)" + std::string(100, '[') + std::string(100, ']') + "]}";
+    r = CallJSON(ok, 200);
+    BOOST_CHECK(r["result"].is_array());
+}
+
 BOOST_AUTO_TEST_CASE(v2_shapes_and_notifications)
 {
     json r = CallJSON(R"({"jsonrpc":"2.0","method":"add","params":[1,1],"id":9})", 200);
