@@ -130,7 +130,7 @@ void RegisterControlRPCCommands(CRPCTable& t)
                              "indicates its status)\n  \"category\": true|false,  (boolean) if being debug logged or "
                              "not. false:inactive, true:active\n  ...\n}",
                              HelpExampleCli("logging", "\"[\\\"all\\\"]\" \"[\\\"http\\\"]\"") +
-                                 HelpExampleRpc("logging", "[\"all\"], [\"libevent\"]")},
+                                 HelpExampleRpc("logging", "[\"all\"], [\"http\"]")},
                      true});
     t.AppendCommand({"control", "getrpcinfo", &getrpcinfo,
                      RPCHelp{"getrpcinfo", "Returns details of the RPC server.", {},
