@@ -31,7 +31,9 @@ nlohmann::json stop(const JSONRPCRequest& request)
 
 nlohmann::json uptime(const JSONRPCRequest& request)
 {
-    return GetTime() - EnsureContext(request).start_time;
+    // Follows setmocktime (as in Core), so tests can check it without waiting.
+    NodeContext& node = EnsureContext(request);
+    return node.clock.Now() - node.start_time;
 }
 
 void ApplyCategories(BCLog::Logger& logger, const nlohmann::json& list, bool enable)

@@ -228,6 +228,17 @@ BOOST_AUTO_TEST_CASE(control_commands)
     r = CallJSON(R"({"method":"logging","params":[["bogus"]],"id":1})", 500);
     BOOST_CHECK_EQUAL(r["error"]["code"], RPC_INVALID_PARAMETER);
 
+    node.start_time = 1000;
+    node.clock.SetMockTime(1500);
+    r = CallJSON(R"({"method":"uptime","id":1})", 200);
+    BOOST_CHECK_EQUAL(r["result"], 500);
+    r = CallJSON(R"({"method":"setmocktime","params":[2000],"id":1})", 200);
+    BOOST_CHECK(r["result"].is_null());
+    BOOST_CHECK_EQUAL(node.clock.Now(), 2000);
+    r = CallJSON(R"({"method":"setmocktime","params":[-1],"id":1})", 500);
+    BOOST_CHECK_EQUAL(r["error"]["code"], RPC_INVALID_PARAMETER);
+    node.clock.SetMockTime(0);
+
     r = CallJSON(R"({"method":"getrpcinfo","id":1})", 200);
     BOOST_REQUIRE(r["result"]["active_commands"].is_array());
     BOOST_CHECK_EQUAL(r["result"]["active_commands"].size(), 1u); // getrpcinfo itself
