@@ -138,21 +138,23 @@ struct CompiledModel::Impl {
         void* out_base = out.data_ptr();
         at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) {
             std::vector<uint8_t> rows(chunk * p.lda);
-            std::vector<int32_t> acc(chunk * n);
+            std::vector<int32_t> acc(chunk * n), transposed(chunk * n);
             for (int64_t b = begin; b < end; ++b) {
                 for (size_t first = 0; first < positions; first += chunk) {
                     const size_t count = std::min(chunk, positions - first);
                     Im2Col(xp + b * in_elems, p.input_zero_point, g, first, count, rows.data(), p.lda);
                     MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(), acc.data(), n);
                     // acc is [position][channel]; the output is [channel][position].
-                    if (p.logits) {
-                        int32_t* o = static_cast<int32_t*>(out_base) + b * n * positions + first;
-                        for (size_t r = 0; r < count; ++r) {
-                            for (size_t c = 0; c < n; ++c) o[c * positions + r] = acc[r * n + c];
+                    for (size_t r = 0; r < count; ++r) {
+                        for (size_t c = 0; c < n; ++c) transposed[c * count + r] = acc[r * n + c];
+                    }
+                    for (size_t c = 0; c < n; ++c) {
+                        const size_t offset = (b * n + c) * positions + first;
+                        if (p.logits) {
+                            std::copy_n(transposed.data() + c * count, count, static_cast<int32_t*>(out_base) + offset);
+                        } else {
+                            RequantizeChannel(transposed.data() + c * count, count, p.requant[c], static_cast<int8_t*>(out_base) + offset);
                         }
-                    } else {
-                        int8_t* o = static_cast<int8_t*>(out_base) + b * n * positions + first;
-                        RequantizeRows(acc.data(), count, n, n, p.requant.data(), o, 1, positions);
                     }
                 }
             }
@@ -160,10 +162,17 @@ struct CompiledModel::Impl {
         return out;
     }
 
-    static at::Tensor Windows(const PreparedLayer& p, const at::Tensor& x)
+    /** Calls fn with the [B, C, OH, OW] view of x at each window offset (ky, kx). */
+    template <typename Fn>
+    static void ForEachWindowOffset(const PreparedLayer& p, const at::Tensor& x, Fn&& fn)
     {
-        // [B, C, H, W] -> [B, C, OH, OW, kh, kw] (a view: no padding for pools)
-        return x.unfold(2, p.layer.kernel_h, p.layer.stride_h).unfold(3, p.layer.kernel_w, p.layer.stride_w);
+        const int64_t oh = p.info.out_shape[1], ow = p.info.out_shape[2];
+        for (int64_t ky = 0; ky < p.layer.kernel_h; ++ky) {
+            for (int64_t kx = 0; kx < p.layer.kernel_w; ++kx) {
+                fn(x.slice(2, ky, ky + (oh - 1) * p.layer.stride_h + 1, p.layer.stride_h)
+                    .slice(3, kx, kx + (ow - 1) * p.layer.stride_w + 1, p.layer.stride_w));
+            }
+        }
     }
 
     at::Tensor Forward(at::Tensor x) const
@@ -179,11 +188,17 @@ struct CompiledModel::Impl {
                 x = Conv(p, x);
                 zp = p.output_zero_point;
                 break;
-            case LayerKind::MAXPOOL2D:
-                x = at::amax(Windows(p, x), {4, 5});
+            case LayerKind::MAXPOOL2D: {
+                // Elementwise max over the kh * kw strided views (one per window offset):
+                // vectorized ATen kernels, much faster than reducing an unfolded view.
+                at::Tensor m;
+                ForEachWindowOffset(p, x, [&](const at::Tensor& v) { m = m.defined() ? at::maximum(m, v) : v.clone(); });
+                x = m;
                 break;
+            }
             case LayerKind::AVGPOOL2D: {
-                const at::Tensor sum = Windows(p, x).sum({4, 5}, /*keepdim=*/false, at::kLong);
+                at::Tensor sum;
+                ForEachWindowOffset(p, x, [&](const at::Tensor& v) { sum = sum.defined() ? sum.add_(v) : v.to(at::kLong); });
                 const int64_t count = int64_t{p.layer.kernel_h} * p.layer.kernel_w;
                 const int64_t half = count / 2;
                 // Rounded to nearest, ties away from zero: round |sum| / count, restore the sign.

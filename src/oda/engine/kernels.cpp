@@ -3,10 +3,15 @@
 #include <oda/engine/kernels.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
 #if defined(__x86_64__) || defined(__i386__)
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on _mm512_undefined (a false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #define ODA_HAVE_X86 1
 #endif
@@ -241,27 +246,79 @@ void ToKernelRows(const int8_t* src, size_t rows, size_t k, uint8_t* dst, size_t
 // The same function as oda::model::Requantize, written independently (floor
 // shifts instead of gemmlowp's nudge-and-truncate) so the differential tests
 // compare two derivations of the specification.
-static inline int8_t RequantizeOne(int32_t acc, const ChannelRequant& ch)
+
+static inline int8_t RequantizeOne(int32_t acc, int64_t pow2_left, int64_t multiplier, int64_t round,
+                                   int64_t neg_adjust, int64_t right, int64_t zero_point)
 {
-    int64_t v = int64_t{acc} * (int64_t{1} << ch.left_shift);  // left <= 32: |v| <= 2^63 exactly representable
-    v = std::clamp<int64_t>(v, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+    int64_t v = int64_t{acc} * pow2_left;  // left <= 32: |v| <= 2^63, representable
+    v = v < INT32_MIN ? INT32_MIN : (v > INT32_MAX ? INT32_MAX : v);
     // round(v * M / 2^31), ties toward +infinity == floor((v * M + 2^30) / 2^31)
-    const int64_t high = (v * ch.multiplier + (int64_t{1} << 30)) >> 31;
-    int64_t r = high;
-    if (ch.right_shift > 0) {
-        // round(high / 2^e), ties away from zero
-        r = (high + (int64_t{1} << (ch.right_shift - 1)) - (high < 0 ? 1 : 0)) >> ch.right_shift;
+    const int64_t high = (v * multiplier + (int64_t{1} << 30)) >> 31;
+    // round(high / 2^right), ties away from zero (right = 0: unchanged)
+    int64_t r = (high + round - ((high < 0) ? neg_adjust : 0)) >> right;
+    r += zero_point;
+    return static_cast<int8_t>(r < -128 ? -128 : (r > 127 ? 127 : r));
+}
+
+struct RequantConstants {
+    int64_t pow2_left, multiplier, round, neg_adjust, right, zero_point;
+    explicit RequantConstants(const ChannelRequant& ch)
+        : pow2_left(int64_t{1} << ch.left_shift), multiplier(ch.multiplier),
+          round((int64_t{1} << ch.right_shift) >> 1), neg_adjust(ch.right_shift > 0 ? 1 : 0),
+          right(ch.right_shift), zero_point(ch.zero_point) {}
+};
+
+#ifdef ODA_HAVE_X86
+/** Eight int64 lanes at a time, the same steps as RequantizeOne. */
+__attribute__((target("avx512f"))) static size_t RequantizeUniformAvx512(const int32_t* acc, size_t count,
+                                                                         const ChannelRequant& ch,
+                                                                         const RequantConstants& k, int8_t* out)
+{
+    const __m512i left = _mm512_set1_epi64(ch.left_shift), right = _mm512_set1_epi64(ch.right_shift);
+    const __m512i lo32 = _mm512_set1_epi64(INT32_MIN), hi32 = _mm512_set1_epi64(INT32_MAX);
+    const __m512i mult = _mm512_set1_epi64(k.multiplier), half = _mm512_set1_epi64(int64_t{1} << 30);
+    const __m512i round = _mm512_set1_epi64(k.round), neg = _mm512_set1_epi64(k.neg_adjust);
+    const __m512i zp = _mm512_set1_epi64(k.zero_point);
+    const __m512i lo8 = _mm512_set1_epi64(-128), hi8 = _mm512_set1_epi64(127);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m512i v = _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + i)));
+        v = _mm512_sllv_epi64(v, left);                          // exact: |v| * 2^32 <= 2^63
+        v = _mm512_min_epi64(_mm512_max_epi64(v, lo32), hi32);   // saturate to int32
+        __m512i high = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(v, mult), half), 31);
+        const __m512i adjust = _mm512_and_si512(_mm512_srai_epi64(high, 63), neg);  // 1 if high < 0 and right > 0
+        __m512i r = _mm512_srav_epi64(_mm512_sub_epi64(_mm512_add_epi64(high, round), adjust), right);
+        r = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(r, zp), lo8), hi8);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi64_epi8(r));
     }
-    return static_cast<int8_t>(std::clamp<int64_t>(r + ch.zero_point, -128, 127));
+    return i;
+}
+#endif
+
+void RequantizeChannel(const int32_t* acc, size_t count, const ChannelRequant& channel, int8_t* out)
+{
+    const RequantConstants k(channel);
+    size_t i = 0;
+#ifdef ODA_HAVE_X86
+    static const bool avx512 = __builtin_cpu_supports("avx512f");
+    if (avx512) i = RequantizeUniformAvx512(acc, count, channel, k, out);
+#endif
+    for (; i < count; ++i) {
+        out[i] = RequantizeOne(acc[i], k.pow2_left, k.multiplier, k.round, k.neg_adjust, k.right, k.zero_point);
+    }
 }
 
 void RequantizeRows(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const ChannelRequant* channels,
                     int8_t* out, size_t out_row_stride, size_t out_col_stride)
 {
+    std::vector<RequantConstants> k(channels, channels + cols);
     for (size_t m = 0; m < rows; ++m) {
         const int32_t* arow = acc + m * ldc;
         int8_t* orow = out + m * out_row_stride;
-        for (size_t j = 0; j < cols; ++j) orow[j * out_col_stride] = RequantizeOne(arow[j], channels[j]);
+        for (size_t j = 0; j < cols; ++j) {
+            const RequantConstants& c = k[j];
+            orow[j * out_col_stride] = RequantizeOne(arow[j], c.pow2_left, c.multiplier, c.round, c.neg_adjust, c.right, c.zero_point);
+        }
     }
 }
 
@@ -284,8 +341,14 @@ void Im2Col(const int8_t* x, int8_t zero_point, const ConvGeometry& g, size_t fi
                     continue;
                 }
                 const int8_t* line = plane + iy * g.width;
+                const int64_t x0 = static_cast<int64_t>(ox * g.stride_w) - static_cast<int64_t>(g.pad_w);
+                if (x0 >= 0 && x0 + static_cast<int64_t>(g.kernel_w) <= static_cast<int64_t>(g.width)) {
+                    for (size_t kx = 0; kx < g.kernel_w; ++kx) row[idx + kx] = ToKernelByte(line[x0 + kx]);
+                    idx += g.kernel_w;
+                    continue;
+                }
                 for (size_t kx = 0; kx < g.kernel_w; ++kx) {
-                    const int64_t ix = static_cast<int64_t>(ox * g.stride_w + kx) - static_cast<int64_t>(g.pad_w);
+                    const int64_t ix = x0 + static_cast<int64_t>(kx);
                     row[idx++] = (ix < 0 || ix >= static_cast<int64_t>(g.width)) ? pad : ToKernelByte(line[ix]);
                 }
             }

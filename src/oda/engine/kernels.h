@@ -69,6 +69,9 @@ struct ChannelRequant {
 void RequantizeRows(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const ChannelRequant* channels,
                     int8_t* out, size_t out_row_stride, size_t out_col_stride);
 
+/** out[i] = Requantize(acc[i]) for i < count with one channel's constants (vectorized). */
+void RequantizeChannel(const int32_t* acc, size_t count, const ChannelRequant& channel, int8_t* out);
+
 /** Convolution geometry for im2col. */
 struct ConvGeometry {
     size_t channels, height, width;  //!< input C,H,W
