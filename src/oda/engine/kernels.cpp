@@ -134,10 +134,12 @@ __attribute__((target("avx2"))) static inline void MicroKernelAvx2(const int16_t
                                                                     size_t ldc, size_t cols)
 {
     __m256i acc[R][2];
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
     for (size_t k2 = 0; k2 < k_pairs; ++k2) {
         const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k2 * 32));
         const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k2 * 32 + 16));
+#pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
             int32_t pair;
             std::memcpy(&pair, a + r * lda + 2 * k2, sizeof(pair));
@@ -188,9 +190,11 @@ ODA_VNNI_TARGET static inline void MicroKernelVnni(const uint8_t* a, size_t lda,
                                                    const int32_t* bias, int32_t* c, size_t ldc, size_t cols)
 {
     __m512i acc[R];
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_si512();
     for (size_t k4 = 0; k4 < k_quads; ++k4) {
         const __m512i w = _mm512_loadu_si512(panel + k4 * 64);
+#pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
             int32_t quad;
             std::memcpy(&quad, a + r * lda + 4 * k4, sizeof(quad));
