@@ -108,6 +108,9 @@ BOOST_AUTO_TEST_CASE(architecture_json_rejections)
     BOOST_CHECK(!ArchitectureFromJson(head + R"([{"kind":"dense","out_features":2,"per_channel":1}]})", a, error));
     BOOST_CHECK(!ArchitectureFromJson(R"({"version":2,"input_shape":[4],"objective":"accuracy","logits_output":false,"layers":[]})", a, error));
     BOOST_CHECK(!ArchitectureFromJson(R"({"version":1,"input_shape":[4],"objective":"mse","logits_output":false,"layers":[]})", a, error));
+    BOOST_CHECK(!ArchitectureFromJson(std::string(100000, '[') + std::string(100000, ']'), a, error));  // deep nesting
+    BOOST_CHECK(!ArchitectureFromJson(std::string(MAX_ARCHITECTURE_JSON_SIZE + 1, ' '), a, error));
+    BOOST_CHECK(Contains(error, "larger than"));
     BOOST_CHECK(!ArchitectureFromJson("{not json", a, error));
     BOOST_CHECK(Contains(error, "bad architecture JSON"));
 }
