@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(architecture_exact_bytes_and_json)
                       R"({"version":1,"input_shape":[784],"objective":"accuracy","layers":[{"kind":"dense","out_features":10,"per_channel":false}],"logits_output":false})");
     BOOST_CHECK(ArchitectureHash(a) == Hash256(bytes));
     // SHA256d of the bytes above, in file byte order (GetHex() shows it reversed).
-    BOOST_CHECK_EQUAL(HexStr(std::vector<uint8_t>(ArchitectureHash(a).begin(), ArchitectureHash(a).end())),
+    const uint256 hash = ArchitectureHash(a);
+    BOOST_CHECK_EQUAL(HexStr(std::vector<uint8_t>(hash.begin(), hash.end())),
                       "e0853be15390a719c2c1ecf69944942b6520ca12121ede8e653808f42bfe0fd9");
 }
 
