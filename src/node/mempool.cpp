@@ -560,3 +560,12 @@ void CTxMemPool::Check() const
     if (m_wtxid_to_txid.size() != m_entries.size()) fail("wtxid index size");
     if (vsize != m_total_vsize || fee != m_total_fee || usage != m_usage) fail("pool totals");
 }
+
+std::optional<Coin> CoinsViewMemPool::GetCoin(const COutPoint& outpoint) const
+{
+    if (auto out = m_pool.GetUnconfirmedOutput(outpoint)) {
+        if (node::IsUnspendableScript(out->script_pubkey)) return std::nullopt; // never a coin
+        return Coin(*out, MEMPOOL_HEIGHT, false);
+    }
+    return m_base->GetCoin(outpoint);
+}

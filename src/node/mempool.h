@@ -20,6 +20,7 @@
 #ifndef ODA_NODE_MEMPOOL_H
 #define ODA_NODE_MEMPOOL_H
 
+#include <node/coins.h>
 #include <node/feerate.h>
 #include <node/mempool_entry.h>
 #include <primitives/transaction.h>
@@ -208,6 +209,28 @@ private:
     mutable bool m_block_since_last_bump{false};
 
     RemovalCallback m_removal_cb;
+};
+
+/** Height given to coins created by pool transactions (they are in no block yet). */
+static constexpr uint32_t MEMPOOL_HEIGHT = 0x7FFFFFFF;
+
+/**
+ * A coins view that also sees the outputs of pool transactions, on top of a
+ * chain view (normally the tip cache): chains of unconfirmed transactions can
+ * be validated and gettxout can report unconfirmed outputs. As in Bitcoin
+ * Core, coins spent by pool transactions are still returned; callers that
+ * must hide them ask CTxMemPool::GetSpender. Hold the chainstate lock (for
+ * `base`) and the pool's lock while using it.
+ */
+class CoinsViewMemPool : public node::CoinsViewBacked
+{
+    const CTxMemPool& m_pool;
+
+public:
+    CoinsViewMemPool(node::CoinsView* base, const CTxMemPool& pool) : CoinsViewBacked(base), m_pool(pool) {}
+    /** An unconfirmed output (height MEMPOOL_HEIGHT, never coinbase) first, then the base view. */
+    std::optional<Coin> GetCoin(const COutPoint& outpoint) const override;
+    bool HaveCoin(const COutPoint& outpoint) const override { return GetCoin(outpoint).has_value(); }
 };
 
 #endif // ODA_NODE_MEMPOOL_H

@@ -61,6 +61,10 @@ namespace node {
 class ChainstateManager;
 }
 
+/** The view of the active tip of `chainman` (coins from its tip cache). The caller holds
+ *  chainman.Mutex() for as long as it uses the view. */
+MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman);
+
 /** Accept against the active chain of `chainman` (takes its lock, then the pool's). */
 MempoolAcceptResult AcceptToMemoryPool(node::ChainstateManager& chainman, CTxMemPool& pool, const CTransactionRef& tx,
                                        bool test_accept, bool bypass_limits = false);

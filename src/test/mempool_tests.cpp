@@ -299,3 +299,43 @@ BOOST_AUTO_TEST_CASE(feerate_arithmetic)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+/** A fixed set of confirmed coins. */
+class MapCoinsView : public node::CoinsView
+{
+public:
+    std::map<COutPoint, Coin> coins;
+    std::optional<Coin> GetCoin(const COutPoint& o) const override
+    {
+        auto it = coins.find(o);
+        if (it == coins.end()) return std::nullopt;
+        return it->second;
+    }
+    uint256 GetBestBlock() const override { return uint256(); }
+};
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(mempool_coins_view_tests)
+
+BOOST_AUTO_TEST_CASE(sees_unconfirmed_outputs)
+{
+    MapCoinsView base;
+    base.coins[Confirmed(1)] = Coin(CTxOut(5000, ScriptBytes(34, 0x51)), 7, true);
+    CTxMemPool pool;
+    auto tx = MakeTx({Confirmed(1)}, 2, 1);
+    pool.AddUnchecked(Entry(tx, 10));
+    CoinsViewMemPool view(&base, pool);
+    auto confirmed = view.GetCoin(Confirmed(1));
+    BOOST_REQUIRE(confirmed);
+    BOOST_CHECK_EQUAL(confirmed->height, 7U);
+    auto unconfirmed = view.GetCoin(COutPoint(tx->GetTxid(), 1));
+    BOOST_REQUIRE(unconfirmed);
+    BOOST_CHECK_EQUAL(unconfirmed->height, MEMPOOL_HEIGHT);
+    BOOST_CHECK(!unconfirmed->coinbase);
+    BOOST_CHECK(unconfirmed->out == tx->vout[1]);
+    BOOST_CHECK(!view.HaveCoin(COutPoint(tx->GetTxid(), 2)));
+    BOOST_CHECK(!view.HaveCoin(Confirmed(2)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
