@@ -19,7 +19,12 @@ ScriptBytes CoinbaseScriptSig(int64_t height, uint32_t extra_nonce)
 
 void IncrementExtraNonce(CBlock& block, int64_t height, uint32_t extra_nonce)
 {
-    CMutableTransaction coinbase(*block.vtx[0]);
+    const CTransaction& old = *block.vtx[0];
+    CMutableTransaction coinbase;
+    coinbase.version = old.version;
+    coinbase.vin = old.vin; // keeps the witness reserved value
+    coinbase.vout = old.vout;
+    coinbase.lock_time = old.lock_time;
     coinbase.vin[0].script_sig = CoinbaseScriptSig(height, extra_nonce);
     block.vtx[0] = MakeTransactionRef(std::move(coinbase));
     block.hash_merkle_root = BlockMerkleRoot(block);
