@@ -63,6 +63,17 @@ void BlockStore::ResetFileInfo()
     m_dirty.clear();
 }
 
+void BlockStore::NoteExistingBlock(const FlatFilePos& pos, uint32_t payload_size, uint32_t height, uint64_t time)
+{
+    if (pos.IsNull()) return;
+    if (m_info.size() <= static_cast<size_t>(pos.file)) m_info.resize(pos.file + 1);
+    BlockFileInfo& info = m_info[pos.file];
+    info.size = std::max(info.size, pos.pos + payload_size);
+    info.AddBlock(height, time);
+    m_last_file = std::max(m_last_file, static_cast<int>(pos.file));
+    if (std::find(m_dirty.begin(), m_dirty.end(), pos.file) == m_dirty.end()) m_dirty.push_back(pos.file);
+}
+
 std::string BlockStore::FilePath(const char* prefix, int32_t file) const
 {
     char name[32];

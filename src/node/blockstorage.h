@@ -82,6 +82,8 @@ public:
     void LoadFileInfo(std::vector<BlockFileInfo> info, int last_file);
     /** Forgets every file (reindex rewrites the index but keeps the files). */
     void ResetFileInfo();
+    /** Reindex: records that a block found by ScanFile occupies [pos - 8, pos + payload_size). */
+    void NoteExistingBlock(const FlatFilePos& pos, uint32_t payload_size, uint32_t height, uint64_t time);
 
     /** Appends a block; returns where its payload starts. Throws BlockStoreError on I/O failure. */
     FlatFilePos WriteBlock(const CBlock& block, uint32_t height);

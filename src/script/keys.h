@@ -44,6 +44,7 @@ public:
 
     friend bool operator==(const XOnlyPubKey& a, const XOnlyPubKey& b) { return a.m_bytes == b.m_bytes; }
     friend bool operator!=(const XOnlyPubKey& a, const XOnlyPubKey& b) { return !(a == b); }
+    friend bool operator<(const XOnlyPubKey& a, const XOnlyPubKey& b) { return a.m_bytes < b.m_bytes; }
 };
 
 /** A 32-byte secp256k1 secret key. A default-constructed key is invalid.

@@ -59,6 +59,13 @@ ScriptBytes TaprootOutputScript(const XOnlyPubKey& output_key)
     return spk;
 }
 
+std::optional<ScriptBytes> Bip86OutputScript(const XOnlyPubKey& internal_key)
+{
+    auto output_key = TaprootTweak(internal_key);
+    if (!output_key) return std::nullopt;
+    return TaprootOutputScript(*output_key);
+}
+
 ScriptBytes OdaOutputScript(const std::vector<uint8_t>& payload)
 {
     ScriptBuilder b;

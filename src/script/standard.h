@@ -42,6 +42,9 @@ std::string GetOutputTypeName(OutputType type);
 
 /** OP_1 <output_key>. */
 ScriptBytes TaprootOutputScript(const XOnlyPubKey& output_key);
+/** BIP 86 output for an internal key: OP_1 <TaprootTweak(internal_key)> (no script
+ *  tree). nullopt when the internal key is not on the curve. */
+std::optional<ScriptBytes> Bip86OutputScript(const XOnlyPubKey& internal_key);
 /** OP_RETURN <push "ODA1"> <push payload>, minimal pushes. */
 ScriptBytes OdaOutputScript(const std::vector<uint8_t>& payload);
 /** OP_RETURN <push data> (minimal push; OP_0 for empty data). */
