@@ -26,8 +26,11 @@
 
 class ArgsManager;
 class ChainParams;
+namespace node {
 class ChainstateManager;
+}
 class CTxMemPool;
+class MempoolChainSync;
 class CRPCTable;
 class DirectoryLock;
 
@@ -50,8 +53,10 @@ struct NodeContext {
 
     // Subsystems, filled by StartNodeSubsystems() (node/subsystems.cpp).
     std::shared_ptr<const ChainParams> chainparams;
-    std::shared_ptr<ChainstateManager> chainman;
+    std::shared_ptr<node::ChainstateManager> chainman;
     std::shared_ptr<CTxMemPool> mempool;
+    //! Keeps the mempool in step with the chain (registered on chainman's signals).
+    std::shared_ptr<MempoolChainSync> mempool_sync;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
     CRPCTable* rpc_table{nullptr};

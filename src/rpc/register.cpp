@@ -1,8 +1,12 @@
 #include <rpc/register.h>
 
+#include <rpc/mempool.h>
 #include <rpc/server.h>
 
 void RegisterAllRPCCommands(CRPCTable& table)
 {
     RegisterControlRPCCommands(table);
+    RegisterMempoolRPCCommands(table);
+    RegisterMiningRPCCommands(table);
+    RegisterRawTransactionRPCCommands(table);
 }
