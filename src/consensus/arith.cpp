@@ -21,25 +21,57 @@ uint256 ArithToUint256(const arith_uint256& value)
     return blob;
 }
 
-int CompareChainWork(const uint256& a, const uint256& b)
+namespace {
+unsigned int BitLength(const arith_uint256& v)
 {
-    // Most significant byte is the last one.
-    for (int i = static_cast<int>(uint256::size()) - 1; i >= 0; --i) {
-        if (a.data()[i] != b.data()[i]) return a.data()[i] < b.data()[i] ? -1 : 1;
+    return v == 0 ? 0 : static_cast<unsigned int>(boost::multiprecision::msb(v)) + 1;
+}
+} // namespace
+
+arith_uint256 DecodeCompact(uint32_t compact, bool* negative, bool* overflow)
+{
+    const unsigned int size = compact >> 24;
+    uint32_t mantissa = compact & 0x007fffff;
+    arith_uint256 value;
+    if (size <= 3) {
+        mantissa >>= 8 * (3 - size);
+        value = mantissa;
+    } else if (size - 3 < 32) {
+        value = arith_uint256(mantissa) << (8 * (size - 3));
+    } else {
+        value = 0; // shifted out entirely; reported as overflow below when mantissa != 0
     }
-    return 0;
+    if (negative) *negative = mantissa != 0 && (compact & 0x00800000) != 0;
+    if (overflow) {
+        *overflow = mantissa != 0 && (size > 34 || (mantissa > 0xff && size > 33) ||
+                                      (mantissa > 0xffff && size > 32));
+    }
+    return value;
 }
 
-uint256 AddChainWork(const uint256& a, const uint256& b)
+uint32_t EncodeCompact(const arith_uint256& value)
 {
-    const arith_uint256 x = UintToArith256(a);
-    const arith_uint256 sum = x + UintToArith256(b);
-    if (sum < x) return ArithToUint256(~arith_uint256(0)); // wrapped: saturate
-    return ArithToUint256(sum);
+    unsigned int size = (BitLength(value) + 7) / 8;
+    uint32_t mantissa;
+    if (size <= 3) {
+        mantissa = static_cast<uint32_t>(value) << (8 * (3 - size));
+    } else {
+        mantissa = static_cast<uint32_t>(value >> (8 * (size - 3)));
+    }
+    // Bit 23 is the sign: a mantissa that would set it moves one byte down.
+    if (mantissa & 0x00800000) {
+        mantissa >>= 8;
+        ++size;
+    }
+    return mantissa | (static_cast<uint32_t>(size) << 24);
 }
 
-uint256 SubChainWork(const uint256& a, const uint256& b)
+std::optional<arith_uint256> DeriveTarget(uint32_t bits, const uint256& pow_limit)
 {
-    if (CompareChainWork(a, b) <= 0) return uint256();
-    return ArithToUint256(UintToArith256(a) - UintToArith256(b));
+    bool negative = false;
+    bool overflow = false;
+    const arith_uint256 target = DecodeCompact(bits, &negative, &overflow);
+    if (negative || overflow || target == 0 || target > UintToArith256(pow_limit)) return std::nullopt;
+    return target;
 }
+

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 int64_t GetTransactionWeight(const CTransaction& tx)
 {
@@ -164,6 +165,7 @@ bool CheckWitnessCommitment(const CBlock& block, BlockValidationState& state)
 // ----------------------------------------------------------------------- BIP 34
 ScriptBytes CoinbaseHeightScript(int64_t height)
 {
+    if (height < 0) throw std::invalid_argument("CoinbaseHeightScript: negative height");
     if (height == 0) return {0x00};                                     // OP_0
     if (height >= 1 && height <= 16) return {static_cast<uint8_t>(0x50 + height)}; // OP_1..OP_16
     // Minimal script number: little-endian magnitude, with an extra 0x00 byte when the top

@@ -59,7 +59,8 @@ bool CheckWitnessCommitment(const CBlock& block, BlockValidationState& state);
 // ------------------------------------------------------------------- BIP 34 height
 /** The minimal push of `height` a coinbase scriptSig starts with, as Bitcoin writes
  *  `CScript() << height`: OP_0 for 0, OP_1..OP_16 for 1..16, else a minimal little-endian
- *  sign-magnitude number push. height must be >= 0. */
+ *  sign-magnitude number push. Throws std::invalid_argument for a negative height (heights
+ *  come from the block index, so that is a programming error). */
 ScriptBytes CoinbaseHeightScript(int64_t height);
 
 /** Fails with BLOCK_CONSENSUS "bad-cb-height" unless the coinbase scriptSig starts with

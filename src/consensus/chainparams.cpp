@@ -1,5 +1,6 @@
 #include <consensus/chainparams.h>
 
+#include <consensus/arith.h>
 #include <consensus/merkle.h>
 #include <consensus/pow.h>
 

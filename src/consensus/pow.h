@@ -1,40 +1,32 @@
-// Proof of work: the compact target encoding ("nBits"), the proof-of-work check, chain
-// work, and the target the next block must use.
-//
-// Compact encoding (Bitcoin's): the top byte is a size N in bytes, the low 23 bits a
-// mantissa M, bit 23 a sign: value = M * 256^(N-3). Targets must be positive and fit 256
-// bits; DecodeCompact reports negative and overflowing encodings so callers can reject them.
+// Proof of work: the proof-of-work check, chain work, and the target ("nBits", compact
+// encoding: see consensus/arith.h) the next block must use. Deliberately free of
+// Boost.Multiprecision so that node code including it compiles fast.
 #ifndef ODA_CONSENSUS_POW_H
 #define ODA_CONSENSUS_POW_H
 
-#include <consensus/arith.h>
 #include <consensus/params.h>
 #include <uint256.h>
 
 #include <cstdint>
-#include <optional>
 
-/** Decodes a compact target. *negative is set when the sign bit is set with a non-zero
- *  mantissa, *overflow when the value does not fit 256 bits (the returned value is then
- *  meaningless). Never fails otherwise. */
-arith_uint256 DecodeCompact(uint32_t compact, bool* negative = nullptr, bool* overflow = nullptr);
-
-/** Shortest compact encoding of a non-negative value (mantissa rounded down to 23 bits:
- *  DecodeCompact(EncodeCompact(x)) <= x, equal when x has at most 23 significant bits). */
-uint32_t EncodeCompact(const arith_uint256& value);
-
-/** The target `bits` encodes, or nullopt when it is negative, zero, overflowing or easier
- *  than pow_limit (all invalid in a header). */
-std::optional<arith_uint256> DeriveTarget(uint32_t bits, const uint256& pow_limit);
-
-/** True when `bits` is a valid target (see DeriveTarget) and hash, read as a number, is at
+/** True when `bits` is a valid target (see DeriveTarget in arith.h) and hash, read as a number, is at
  *  most that target. */
 bool CheckProofOfWork(const uint256& hash, uint32_t bits, const ConsensusParams& params);
 
 /** Expected number of hashes to meet the target of `bits`: floor(2^256 / (target + 1)).
  *  0 for negative, zero or overflowing encodings. Chain work is the sum of these over a
- *  chain (AddChainWork / CompareChainWork in arith.h). */
+ *  chain (AddChainWork / CompareChainWork below). */
 uint256 GetBlockProof(uint32_t bits);
+
+/** Chain work is carried around as uint256 (to store and serialize it like Bitcoin's
+ *  nChainWork); these compare and add such values as numbers (uint256's own operator<
+ *  compares bytes). CompareChainWork returns -1, 0 or 1. */
+int CompareChainWork(const uint256& a, const uint256& b);
+/** a + b, saturating at 2^256 - 1 instead of wrapping (cannot happen with real work, but a
+ *  wrap would silently reorder chains). */
+uint256 AddChainWork(const uint256& a, const uint256& b);
+/** a - b for a >= b (used for "how much more work"); 0 when b > a. */
+uint256 SubChainWork(const uint256& a, const uint256& b);
 
 /** The ASERT nBits of the block after `prev` (height prev_height, time prev_time).
  *  Regtest (pow_no_retargeting): always pow_limit's compact form. prev_bits is not needed by

@@ -1,3 +1,4 @@
+#include <consensus/arith.h>
 #include <consensus/asert.h>
 #include <consensus/chainparams.h>
 #include <consensus/pow.h>

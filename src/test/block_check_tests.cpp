@@ -280,6 +280,7 @@ BOOST_AUTO_TEST_CASE(coinbase_height_script)
     // Bitcoin block 500,000's coinbase scriptSig starts with 0320a107.
     BOOST_CHECK_EQUAL(HexStr(CoinbaseHeightScript(500000)), "0320a107");
     BOOST_CHECK_EQUAL(HexStr(CoinbaseHeightScript(0x800000)), "0400008000");
+    BOOST_CHECK_THROW(CoinbaseHeightScript(-1), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(subsidy_schedule)

@@ -1,3 +1,4 @@
+#include <consensus/arith.h>
 #include <consensus/block_check.h>
 #include <consensus/chainparams.h>
 #include <consensus/merkle.h>
