@@ -1,7 +1,6 @@
 #include <node/validation.h>
 
 #include <consensus/amount.h>
-#include <consensus/arith.h>
 #include <consensus/block_check.h>
 #include <consensus/block_context.h>
 #include <consensus/pow.h>
