@@ -82,12 +82,22 @@ std::string DataDirSuffixForNetwork(const std::string& network)
     return "";
 }
 
+uint16_t DefaultRPCPortForNetwork(const std::string& network)
+{
+    if (network == CHAIN_TEST) return 19332;
+    if (network == CHAIN_REGTEST) return 19443;
+    return 9332;
+}
+
 void ArgsManager::AddArg(const std::string& name, const std::string& help, unsigned int flags, OptionsCategory cat)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     size_t eq = name.find('=');
     std::string key = eq == std::string::npos ? name : name.substr(0, eq);
     std::string param = eq == std::string::npos ? "" : name.substr(eq);
+    // A later registration replaces an earlier one (e.g. a placeholder for an option that a
+    // subsystem registers properly once it exists), so an option is never listed twice.
+    for (auto& [other_cat, args] : m_available_args) args.erase(key);
     m_available_args[cat][key] = ArgInfo{param, help, flags, cat};
 }
 
@@ -559,7 +569,9 @@ std::vector<std::string> ArgsManager::GetLoggableArgs() const
             const ArgInfo* info = FindArgLocked("-" + name);
             bool sensitive = info && (info->flags & SENSITIVE);
             for (const Setting& s : settings) {
-                std::string value = s.negated ? "-no" + key : "-" + key + "=" + (sensitive ? "****" : SanitizeString(s.value, 200));
+                std::string value = s.negated ? "-no" + key
+                                    : s.value.empty() ? "-" + key
+                                    : "-" + key + "=" + (sensitive ? "****" : SanitizeString(s.value, 200));
                 out.push_back(std::string(source) + ": " + value);
             }
         }

@@ -60,7 +60,8 @@ public:
         DEBUG_ONLY = 0x10,        // shown in -help only with -help-debug
     };
 
-    /** Registers an option. name is "-name" optionally followed by "=<arg>" for help display. */
+    /** Registers an option. name is "-name" optionally followed by "=<arg>" for help display.
+     *  Registering a name again replaces the earlier registration (any category). */
     void AddArg(const std::string& name, const std::string& help, unsigned int flags, OptionsCategory cat);
     /** Registers options that are accepted but not documented. */
     void AddHiddenArgs(const std::vector<std::string>& names);
@@ -165,5 +166,10 @@ std::filesystem::path GetDefaultDataDir();
 
 /** Data subdirectory of a network: "" (main), "testnet", "regtest". */
 std::string DataDirSuffixForNetwork(const std::string& network);
+
+/** Default RPC port of a network (main 9332, test 19332, regtest 19443; unknown -> main).
+ *  A string-keyed copy of ChainParams::RPCPort() for programs without chain parameters
+ *  (oda-cli); keep the two in sync. */
+uint16_t DefaultRPCPortForNetwork(const std::string& network);
 
 #endif // ODA_UTIL_ARGS_H

@@ -324,3 +324,12 @@ std::optional<std::string> DecodeBase64(std::string_view b64)
     }
     return out;
 }
+
+bool TimingResistantEqual(std::string_view a, std::string_view b)
+{
+    if (b.empty()) return a.empty();
+    // Loop over a (the attacker-controlled string), compare with b cyclically.
+    unsigned int diff = static_cast<unsigned int>(a.size() ^ b.size());
+    for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i % b.size()]);
+    return diff == 0;
+}

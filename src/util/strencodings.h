@@ -87,4 +87,8 @@ std::string SanitizeString(std::string_view str, size_t max_len = 1024);
 std::string EncodeBase64(std::string_view data);
 std::optional<std::string> DecodeBase64(std::string_view b64);
 
+/** Constant-time equality for secrets (passwords, cookies): the running time depends only on
+ *  the lengths, never on where the first difference is. */
+bool TimingResistantEqual(std::string_view a, std::string_view b);
+
 #endif // ODA_UTIL_STRENCODINGS_H
