@@ -87,7 +87,6 @@ void SetupCliArgs(ArgsManager& args)
 
 struct HTTPReply {
     int status{0};
-    int error{0}; //!< libevent request error (connection refused, timeout, ...)
     std::string body;
 };
 
@@ -108,7 +107,6 @@ void HTTPRequestDone(evhttp_request* req, void* ctx)
     }
 }
 
-void HTTPErrorCallback(evhttp_request_error err, void* ctx) { static_cast<HTTPReply*>(ctx)->error = static_cast<int>(err); }
 
 /** Credentials "user:password": -rpcpassword or the cookie file. */
 std::string GetCredentials(const ArgsManager& args)
@@ -162,7 +160,6 @@ nlohmann::json CallRPC(const ArgsManager& args, const nlohmann::json& request)
     HTTPReply reply;
     evhttp_request* req = evhttp_request_new(HTTPRequestDone, &reply); // freed by libevent
     if (!req) throw std::runtime_error("create http request failed");
-    evhttp_request_set_error_cb(req, HTTPErrorCallback);
 
     std::string credentials = GetCredentials(args);
     evkeyvalq* headers = evhttp_request_get_output_headers(req);
@@ -192,11 +189,10 @@ nlohmann::json CallRPC(const ArgsManager& args, const nlohmann::json& request)
     event_base_dispatch(base.get());
 
     if (reply.status == 0) {
-        std::string reason;
-        if (reply.error == EVREQ_HTTP_TIMEOUT) reason = " (timeout reached)";
-        throw ConnectionFailed(strprintf("Could not connect to the server %s:%lld%s\n\nMake sure the odad server is "
+        // libevent reports a refused connection as a timeout too, so no reason is guessed here.
+        throw ConnectionFailed(strprintf("Could not connect to the server %s:%lld\n\nMake sure the odad server is "
                                          "running and that you are connecting to the correct RPC port.",
-                                         host.c_str(), static_cast<long long>(port), reason.c_str()));
+                                         host.c_str(), static_cast<long long>(port)));
     }
     if (reply.status == HTTP_UNAUTHORIZED) {
         throw std::runtime_error("Authorization failed: Incorrect rpcuser or rpcpassword");

@@ -28,7 +28,7 @@ class ArgsManager;
 class ChainParams;
 namespace node {
 class ChainstateManager;
-}
+} // namespace node
 class CTxMemPool;
 class MempoolChainSync;
 class CRPCTable;

@@ -5,6 +5,8 @@
 #include <util/strencodings.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -320,10 +322,21 @@ bool HTTPServer::Start(const HTTPServerOptions& options, std::string& error)
 
     for (const auto& [host, port] : m_options.bind) {
         evhttp_bound_socket* sock = evhttp_bind_socket_with_handle(m_http, host.c_str(), port);
-        std::string name = host.find(':') != std::string::npos ? strprintf("[%s]:%u", host.c_str(), unsigned{port})
-                                                                : strprintf("%s:%u", host.c_str(), unsigned{port});
+        uint16_t actual_port = port;
+        if (sock) {
+            // Port 0 asks the OS for a free port: report the one it chose.
+            sockaddr_storage ss;
+            socklen_t len = sizeof(ss);
+            if (getsockname(evhttp_bound_socket_get_fd(sock), reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+                if (ss.ss_family == AF_INET) actual_port = ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+                if (ss.ss_family == AF_INET6) actual_port = ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+            }
+        }
+        std::string name = host.find(':') != std::string::npos ? strprintf("[%s]:%u", host.c_str(), unsigned{actual_port})
+                                                                : strprintf("%s:%u", host.c_str(), unsigned{actual_port});
         if (sock) {
             m_sockets.push_back(sock);
+            m_bound_ports.push_back(actual_port);
             m_bound_names.push_back(name);
             LogPrintf("Binding RPC on address %s\n", name.c_str());
         } else {

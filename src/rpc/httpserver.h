@@ -120,6 +120,8 @@ public:
 
     /** Addresses actually bound ("127.0.0.1:19443"). */
     std::vector<std::string> BoundAddresses() const { return m_bound_names; }
+    /** Ports actually bound, in the order of BoundAddresses() (port 0 binds resolve here). */
+    std::vector<uint16_t> BoundPorts() const { return m_bound_ports; }
 
 private:
     friend class HTTPRequest;
@@ -140,6 +142,7 @@ private:
     evhttp* m_http{nullptr};
     std::vector<evhttp_bound_socket*> m_sockets;
     std::vector<std::string> m_bound_names;
+    std::vector<uint16_t> m_bound_ports;
     HTTPServerOptions m_options;
     std::vector<PathHandler> m_handlers;
     std::thread m_event_thread;

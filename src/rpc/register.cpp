@@ -6,6 +6,7 @@
 void RegisterAllRPCCommands(CRPCTable& table)
 {
     RegisterControlRPCCommands(table);
+    RegisterBlockchainRPCCommands(table);
     RegisterMempoolRPCCommands(table);
     RegisterMiningRPCCommands(table);
     RegisterRawTransactionRPCCommands(table);

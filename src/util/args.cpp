@@ -569,7 +569,9 @@ std::vector<std::string> ArgsManager::GetLoggableArgs() const
             const ArgInfo* info = FindArgLocked("-" + name);
             bool sensitive = info && (info->flags & SENSITIVE);
             for (const Setting& s : settings) {
-                std::string value = s.negated ? "-no" + key : "-" + key + "=" + (sensitive ? "****" : SanitizeString(s.value, 200));
+                std::string value = s.negated ? "-no" + key
+                                    : s.value.empty() ? "-" + key
+                                    : "-" + key + "=" + (sensitive ? "****" : SanitizeString(s.value, 200));
                 out.push_back(std::string(source) + ": " + value);
             }
         }
