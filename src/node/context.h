@@ -26,11 +26,11 @@
 
 class ArgsManager;
 class ChainParams;
+class CTxMemPool;
+class MempoolChainSync;
 namespace node {
 class ChainstateManager;
 } // namespace node
-class CTxMemPool;
-class MempoolChainSync;
 class CRPCTable;
 class DirectoryLock;
 
