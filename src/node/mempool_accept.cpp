@@ -59,9 +59,8 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
 
     // 5. Double spends of pool transactions (no replacement: first seen wins).
     for (const CTxIn& in : tx.vin) {
-        if (auto spender = pool.GetSpender(in.prevout)) {
-            return Reject(r, TxValidationResult::TX_CONFLICT, "txn-mempool-conflict",
-                          "input " + in.prevout.ToString() + " spent by " + spender->GetHex());
+        if (pool.GetSpender(in.prevout)) {
+            return Reject(r, TxValidationResult::TX_CONFLICT, "txn-mempool-conflict");
         }
     }
 
