@@ -134,7 +134,8 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
     r.result_type = MempoolAcceptResult::ResultType::VALID;
     if (options.test_accept) return r;
 
-    pool.AddUnchecked(CTxMemPoolEntry(ptx, fee, pool.Now(), uint32_t(view.tip_height), spends_coinbase));
+    pool.AddUnchecked(CTxMemPoolEntry(ptx, fee, options.accept_time.value_or(pool.Now()), uint32_t(view.tip_height),
+                                       spends_coinbase));
     if (!options.bypass_limits) {
         pool.LimitSize();
         if (!pool.Exists(txid)) {
