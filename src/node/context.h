@@ -26,10 +26,10 @@
 
 class ArgsManager;
 class ChainParams;
+class CTxMemPool;
 namespace node {
 class ChainstateManager;
 } // namespace node
-class CTxMemPool;
 class CRPCTable;
 class DirectoryLock;
 
