@@ -430,9 +430,10 @@ bool FloatModel::LoadFromWeights(const model::Weights& w, std::string& error)
         torch::Tensor bias = m_impl->Bias(i);
         const int64_t out = weight.size(0);
         const int64_t per_out = weight.numel() / out;
+        const bool logits = arch.logits_output && i + 1 == arch.layers.size();
         if (P.weights.size() != static_cast<size_t>(weight.numel()) || P.biases.size() != static_cast<size_t>(out) ||
-            P.multipliers.empty() || P.multipliers.size() != P.shifts.size() ||
-            (P.multipliers.size() != 1 && P.multipliers.size() != static_cast<size_t>(out))) {
+            P.multipliers.size() != P.shifts.size() ||
+            (!logits && P.multipliers.size() != 1 && P.multipliers.size() != static_cast<size_t>(out))) {
             error = "weights of layer " + std::to_string(i) + " do not match the architecture";
             return false;
         }
@@ -440,7 +441,6 @@ bool FloatModel::LoadFromWeights(const model::Weights& w, std::string& error)
             for (size_t j = i + 1; j < arch.layers.size(); ++j) if (Accumulates(arch.layers[j].kind)) return false;
             return true;
         }();
-        const bool logits = arch.logits_output && i + 1 == arch.layers.size();
         const bool target_units = arch.objective == ObjectiveKind::NEG_SSE && last;
         auto m_of = [&](int64_t c) {
             const size_t k = P.multipliers.size() == 1 ? 0 : static_cast<size_t>(c);
@@ -704,17 +704,16 @@ bool FloatModel::Quantize(const Dataset& calibration, const QuantizeOptions& opt
     }
 
     out = model::Weights{};
+    out.architecture_hash = model::ArchitectureHash(arch);
     out.input_zero_point = I.input_zero_point;
     out.layers.resize(L);
     double s = I.input_scale;
-    int8_t z = I.input_zero_point;
     for (size_t i = 0; i < L; ++i) {
         const auto& layer = arch.layers[i];
         auto& P = out.layers[i];
         if (layer.kind == LayerKind::RELU || layer.kind == LayerKind::MAXPOOL2D ||
             layer.kind == LayerKind::AVGPOOL2D || layer.kind == LayerKind::FLATTEN) {
-            P.output_zero_point = z; // unused by the engine; keeps the chain readable
-            continue;
+            continue; // no parameters; scale and zero point pass through unchanged
         }
         torch::Tensor w = I.Weight(i).detach().to(torch::kFloat64).contiguous();
         torch::Tensor bias = I.Bias(i).detach().to(torch::kFloat64).contiguous();
@@ -757,9 +756,10 @@ bool FloatModel::Quantize(const Dataset& calibration, const QuantizeOptions& opt
             for (int64_t j = 0; j < per; ++j) P.weights[c * per + j] = QuantizeWeight(wp[c * per + j], w_scale[c]);
             P.biases[c] = QuantizeBias(bp[c], s * w_scale[c], bias_limit);
         }
-        const size_t nreq = layer.per_channel ? static_cast<size_t>(oc) : 1;
+        // A logits layer outputs its accumulators: no requantization parameters.
+        const size_t nreq = logits ? 0 : layer.per_channel ? static_cast<size_t>(oc) : 1;
         for (size_t c = 0; c < nreq; ++c) {
-            const double real = logits ? 1.0 : s * w_scale[c] / outp.scale;
+            const double real = s * w_scale[c] / outp.scale;
             Requant rq = QuantizeMultiplier(real);
             P.multipliers.push_back(rq.multiplier);
             P.shifts.push_back(rq.shift);
@@ -767,7 +767,6 @@ bool FloatModel::Quantize(const Dataset& calibration, const QuantizeOptions& opt
         P.output_zero_point = logits ? 0 : outp.zero_point;
         if (!logits) {
             s = outp.scale;
-            z = outp.zero_point;
         }
     }
     return true;

@@ -108,8 +108,8 @@ public:
     /** Float outputs of the first `count` samples (row-major [count][outputs]). */
     std::vector<float> Forward(const model::Dataset& data, uint64_t count) const;
 
-    /** Post-training quantization calibrated on `calibration`. The result's
-     *  architecture_hash is left null for the caller to set. */
+    /** Post-training quantization calibrated on `calibration` (doc/oda-model.md):
+     *  weights bound to the architecture's hash, ready for CheckWeights. */
     bool Quantize(const model::Dataset& calibration, const QuantizeOptions& options,
                   model::Weights& out, std::string& error) const;
 

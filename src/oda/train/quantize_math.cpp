@@ -26,40 +26,6 @@ double RequantToReal(const Requant& r)
     return std::ldexp(static_cast<double>(r.multiplier), r.shift - 31);
 }
 
-int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b)
-{
-    if (a == b && a == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
-    int64_t ab = int64_t{a} * int64_t{b};
-    int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
-    // Division truncating toward zero, as in gemmlowp.
-    return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
-}
-
-int32_t RoundingDivideByPOT(int32_t x, int exponent)
-{
-    if (exponent <= 0) return x;
-    if (exponent > 31) exponent = 31;
-    const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
-    const int32_t remainder = x & mask;
-    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
-}
-
-int8_t Requantize(int32_t acc, const Requant& r, int8_t zero_point)
-{
-    int64_t x = acc;
-    int right = 0;
-    if (r.shift > 0) {
-        x = x * (int64_t{1} << r.shift); // saturating left shift
-        x = std::clamp<int64_t>(x, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
-    } else {
-        right = -r.shift;
-    }
-    int32_t v = RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(static_cast<int32_t>(x), r.multiplier), right);
-    int64_t out = int64_t{zero_point} + v;
-    return static_cast<int8_t>(std::clamp<int64_t>(out, -128, 127));
-}
-
 ActivationParams ChooseActivationParams(double lo, double hi)
 {
     if (!std::isfinite(lo)) lo = 0.0;

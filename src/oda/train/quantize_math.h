@@ -37,13 +37,6 @@ Requant QuantizeMultiplier(double m);
 /** The real value M * 2^(shift - 31) that a Requant stands for. */
 double RequantToReal(const Requant& r);
 
-/** Bit-exact integer requantization of one accumulator as the engine defines it
- *  (SaturatingRoundingDoublingHighMul then RoundingDivideByPOT, plus zero point,
- *  clamped to int8). Used to check the quantizer end to end in tests. */
-int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b);
-int32_t RoundingDivideByPOT(int32_t x, int exponent);
-int8_t Requantize(int32_t acc, const Requant& r, int8_t zero_point);
-
 struct ActivationParams {
     double scale{1.0};
     int8_t zero_point{0};
