@@ -1,0 +1,132 @@
+// The consensus engine against the reference interpreter: thousands of random
+// architectures, weights and inputs (extremes included), both matrix kernels,
+// and 1 vs 2 libtorch threads. Any difference in any bit fails.
+#include <oda/engine/engine.h>
+#include <oda/engine/kernels.h>
+#include <oda/engine/reference.h>
+#include <test/util/model_builders.h>
+#include <test/util/random_model.h>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace oda::model;
+using namespace oda::engine;
+using oda::test::TestRng;
+
+namespace {
+/** Restores the libtorch thread count when a test ends. */
+struct ThreadCountGuard {
+    int saved{GetEngineThreads()};
+    ~ThreadCountGuard() { SetEngineThreads(saved); }
+};
+
+std::string Describe(const Model& m) { return ArchitectureToJson(m.architecture); }
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(engine_differential_tests)
+
+BOOST_AUTO_TEST_CASE(kernels_match_scalar_definition)
+{
+    TestRng rng(7);
+    for (int iter = 0; iter < 200; ++iter) {
+        const size_t n = rng.Range(1, 40), k = rng.Range(1, 70), rows = rng.Range(1, 11);
+        std::vector<int8_t> w(n * k);
+        for (auto& v : w) v = rng.Int8(true);
+        const PackedWeights packed = PackWeights(w.data(), n, k);
+        const size_t lda = 2 * packed.k_pairs + 2 * rng.Range(0, 3);
+        std::vector<int16_t> a(rows * lda, 0);
+        for (size_t m = 0; m < rows; ++m) {
+            for (size_t i = 0; i < k; ++i) a[m * lda + i] = static_cast<int16_t>(rng.Range(-255, 255));
+        }
+        std::vector<int32_t> bias(n);
+        for (auto& b : bias) b = static_cast<int32_t>(rng.Range(-100000, 100000));
+        std::vector<int32_t> c_scalar(rows * n), c_auto(rows * n);
+        MatMulBias(a.data(), rows, lda, packed, bias.data(), c_scalar.data(), n, KernelKind::SCALAR);
+        MatMulBias(a.data(), rows, lda, packed, bias.data(), c_auto.data(), n, KernelKind::AUTO);
+        for (size_t m = 0; m < rows; ++m) {
+            for (size_t j = 0; j < n; ++j) {
+                int32_t expect = bias[j];
+                for (size_t i = 0; i < k; ++i) expect += int32_t{a[m * lda + i]} * w[j * k + i];
+                BOOST_REQUIRE_EQUAL(c_scalar[m * n + j], expect);
+                BOOST_REQUIRE_EQUAL(c_auto[m * n + j], expect);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(random_models_bit_identical)
+{
+    ThreadCountGuard guard;
+    TestRng rng(20261122);
+    size_t checked_outputs = 0;
+    for (int iter = 0; iter < 3000; ++iter) {
+        const Architecture arch = oda::test::RandomArchitecture(rng);
+        const Weights weights = oda::test::RandomWeights(arch, rng);
+        const Model m = oda::test::MustMakeModel(arch, weights);
+        const uint64_t samples = rng.Range(1, 6);
+        const Dataset d = oda::test::RandomDataset(m, samples, rng);
+        std::string error;
+        BOOST_REQUIRE_MESSAGE(CheckDataset(arch, m.info, d, error), error);
+
+        const KernelKind kernel = (iter % 2) ? KernelKind::SCALAR : KernelKind::AUTO;
+        SetEngineThreads(iter % 3 == 0 ? 2 : 1);
+        const CompiledModel compiled(m, kernel);
+        const std::vector<ModelOutput> outs = compiled.Run(d.inputs.data(), samples);
+        BOOST_REQUIRE_EQUAL(outs.size(), samples);
+        const uint64_t in_elems = ShapeElements(arch.input_shape);
+        for (uint64_t s = 0; s < samples; ++s) {
+            const ModelOutput ref = ReferenceRun(m, d.inputs.data() + s * in_elems);
+            BOOST_REQUIRE_MESSAGE(outs[s] == ref, "engine != reference for " << Describe(m) << " sample " << s);
+            checked_outputs += ref.values.size();
+        }
+        BOOST_REQUIRE_EQUAL(compiled.Score(d), ReferenceScore(m, d));
+    }
+    BOOST_TEST_MESSAGE("compared " << checked_outputs << " output values");
+}
+
+BOOST_AUTO_TEST_CASE(larger_models_scores_and_threads)
+{
+    ThreadCountGuard guard;
+    TestRng rng(99);
+    using oda::test::Conv;
+    using oda::test::Dense;
+    using oda::test::Pool;
+    using oda::test::Simple;
+    Architecture mlp;
+    mlp.input_shape = {784};
+    mlp.layers = {Dense(64, true), Simple(LayerKind::RELU), Dense(10)};
+    Architecture cnn;
+    cnn.input_shape = {1, 28, 28};
+    cnn.layers = {Conv(8, 3, 1, 1, true), Simple(LayerKind::RELU), Pool(LayerKind::MAXPOOL2D, 2, 2),
+                  Conv(16, 3, 2, 1), Pool(LayerKind::AVGPOOL2D, 2, 2), Simple(LayerKind::FLATTEN), Dense(10)};
+    cnn.logits_output = true;
+    for (const Architecture& arch : {mlp, cnn}) {
+        Weights w = oda::test::RandomWeights(arch, rng);
+        // Realistic requantization so the activations do not all saturate.
+        for (LayerParams& p : w.layers) {
+            for (auto& m : p.multipliers) m = static_cast<int32_t>(rng.Range(1 << 30, 2147483647));
+            for (auto& s : p.shifts) s = static_cast<int8_t>(rng.Range(-10, -6));
+            for (auto& b : p.biases) b = static_cast<int32_t>(rng.Range(-3000, 3000));
+        }
+        const Model m = oda::test::MustMakeModel(arch, w);
+        const Dataset d = oda::test::RandomDataset(m, 600, rng);  // more than one batch
+        const int64_t ref = ReferenceScore(m, d);
+        for (int threads : {1, 2}) {
+            SetEngineThreads(threads);
+            for (KernelKind kernel : {KernelKind::AUTO, KernelKind::SCALAR}) {
+                const CompiledModel compiled(m, kernel);
+                BOOST_CHECK_EQUAL(compiled.Score(d), ref);
+            }
+        }
+        SetEngineThreads(1);
+        const auto one = CompiledModel(m).Run(d.inputs.data(), 40);
+        SetEngineThreads(2);
+        const auto two = CompiledModel(m).Run(d.inputs.data(), 40);
+        BOOST_CHECK(one == two);
+        BOOST_CHECK(one[3] == ReferenceRun(m, d.inputs.data() + 3 * ShapeElements(arch.input_shape)));
+        BOOST_CHECK(EngineRun(m, d.inputs.data()) == one[0]);
+        BOOST_CHECK_EQUAL(EngineScore(m, d), ref);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
