@@ -3,6 +3,7 @@
 // with exit code 1.
 #include <crypto/merkle_bep52.h>
 #include <hex.h>
+#include <oda/engine/engine.h>
 #include <oda/engine/reference.h>
 #include <oda/model/architecture.h>
 #include <oda/model/dataset.h>
@@ -157,7 +158,7 @@ model::Weights LoadWeights(const std::string& path, const LoadedArch& a)
 {
     model::Weights w;
     std::string error;
-    if (!model::ReadWeightsFile(path, model::MAX_WEIGHTS_FILE_SIZE, w, error)) throw ToolError(path + ": " + error);
+    if (!model::ReadWeightsFile(path, model::MAX_WEIGHTS_FILE_SIZE, w, error)) throw ToolError(error); // names the file
     if (!model::CheckWeights(a.arch, a.info, w, error)) throw ToolError(path + ": " + error);
     return w;
 }
@@ -166,7 +167,7 @@ model::Dataset LoadDataset(const std::string& path, const LoadedArch* a = nullpt
 {
     model::Dataset d;
     std::string error;
-    if (!model::ReadDatasetFile(path, model::MAX_DATASET_FILE_SIZE, d, error)) throw ToolError(path + ": " + error);
+    if (!model::ReadDatasetFile(path, model::MAX_DATASET_FILE_SIZE, d, error)) throw ToolError(error); // names the file
     if (a && !model::CheckDataset(a->arch, a->info, d, error)) throw ToolError(path + ": " + error);
     return d;
 }
@@ -189,12 +190,19 @@ double Seconds(std::chrono::steady_clock::time_point since)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-/** Scores with the consensus engine, or the reference interpreter. Returns the score. */
+/** Scores with the consensus engine, or the reference interpreter. `seconds` is the
+ *  scoring time (for the engine: after the one-off weight packing). */
 int64_t ScoreModel(const model::Model& m, const model::Dataset& d, bool reference, double& seconds)
 {
+    if (reference) {
+        auto t0 = std::chrono::steady_clock::now();
+        int64_t score = engine::ReferenceScore(m, d);
+        seconds = Seconds(t0);
+        return score;
+    }
+    engine::CompiledModel compiled(m);
     auto t0 = std::chrono::steady_clock::now();
-    int64_t score = engine::ReferenceScore(m, d);
-    (void)reference;
+    int64_t score = compiled.Score(d);
     seconds = Seconds(t0);
     return score;
 }
@@ -456,7 +464,7 @@ int CmdEval(const Args& args)
     }
     if (args.Positional().size() != 1) throw ToolError("eval needs exactly one architecture file (see --help)");
     LoadedArch a = LoadArchitecture(args.Positional()[0]);
-    train::SetTorchThreads(static_cast<int>(args.GetU64("threads", 1, 256)));
+    engine::SetEngineThreads(static_cast<int>(args.GetU64("threads", 1, 256)));
     model::Model m;
     std::string error;
     if (!model::MakeModel(a.arch, LoadWeights(args.Require("weights"), a), m, error)) throw ToolError(error);
@@ -500,7 +508,7 @@ int CmdInfer(const Args& args)
         input.assign(d.inputs.begin() + index * in_size, d.inputs.begin() + (index + 1) * in_size);
         if (!d.labels.empty()) label = d.labels[index];
     }
-    const model::ModelOutput out = engine::ReferenceRun(m, input.data());
+    const model::ModelOutput out = engine::EngineRun(m, input.data());
     std::printf("output %s%s: [", model::ShapeToString(out.shape).c_str(), out.logits ? " (int32 logits)" : " (int8)");
     for (size_t i = 0; i < out.values.size(); ++i) std::printf("%s%d", i ? ", " : "", out.values[i]);
     std::printf("]\nargmax %u\n", model::Argmax(out.values.data(), out.values.size()));

@@ -9,7 +9,7 @@ Tensor with, for each Dense / Conv2D layer at index <i> of the architecture JSON
     "layers.<i>.weight"   Dense: [out, in]; Conv2D: [out, in_channels, kh, kw]
     "layers.<i>.bias"     [out]
 
-plus "input.zero_point" (int64 scalar) and "input.scale" (float32 scalar): the
+plus "input.zero_point" (int64 scalar) and "input.scale" (float64 scalar): the
 model sees the real input (q - zero_point) * scale for int8 dataset value q. With
 datasets from `oda-model import-idx` (q = pixel - 128) the defaults -128 and 1/255
 mean the network gets pixel / 255 in [0, 1]: train your model on that input
@@ -142,7 +142,7 @@ def export(model_or_state_dict, arch_or_path, out_path, input_zero_point=-128, i
         out[f"layers.{index}.weight"] = w.clone()
         out[f"layers.{index}.bias"] = b.clone()
     out["input.zero_point"] = torch.tensor(int(input_zero_point), dtype=torch.int64)
-    out["input.scale"] = torch.tensor(float(input_scale), dtype=torch.float32)
+    out["input.scale"] = torch.tensor(float(input_scale), dtype=torch.float64)
     torch.save(out, out_path)
     return out
 

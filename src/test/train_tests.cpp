@@ -390,4 +390,80 @@ BOOST_AUTO_TEST_CASE(train_quantize_checkpoint_on_synthetic_data)
     BOOST_CHECK_GT(back_acc, float_acc - 0.05);
 }
 
+BOOST_AUTO_TEST_CASE(cnn_and_regression_quantization_track_float)
+{
+    SetTorchThreads(1);
+    std::string error;
+    // A CNN with every layer kind: conv (per channel), relu, maxpool, avgpool, flatten, dense.
+    SyntheticOptions o;
+    o.input_shape = {1, 6, 6};
+    o.count = 800;
+    o.classes = 3;
+    o.seed = 9;
+    Dataset data;
+    BOOST_REQUIRE(MakeSyntheticDataset(o, data, error));
+    Architecture cnn;
+    cnn.input_shape = {1, 6, 6};
+    Layer conv;
+    conv.kind = LayerKind::CONV2D;
+    conv.out_features = 6;
+    conv.kernel_h = conv.kernel_w = 3;
+    conv.stride_h = conv.stride_w = 1;
+    conv.pad_h = conv.pad_w = 1;
+    conv.per_channel = true;
+    Layer maxpool;
+    maxpool.kind = LayerKind::MAXPOOL2D;
+    maxpool.kernel_h = maxpool.kernel_w = 2;
+    maxpool.stride_h = maxpool.stride_w = 1;
+    Layer avgpool = maxpool;
+    avgpool.kind = LayerKind::AVGPOOL2D;
+    avgpool.stride_h = avgpool.stride_w = 2;
+    cnn.layers = {conv, Simple(LayerKind::RELU), maxpool, avgpool, Simple(LayerKind::FLATTEN), Dense(3)};
+    cnn.logits_output = true;
+    FloatModel fm(cnn, 5);
+    TrainOptions t;
+    t.epochs = 25;
+    t.batch_size = 32;
+    t.learning_rate = 5e-3;
+    t.progress = false;
+    fm.Train(data, t);
+    const double float_acc = fm.Evaluate(data).accuracy;
+    oda::model::Weights w;
+    BOOST_REQUIRE_MESSAGE(fm.Quantize(data, QuantizeOptions{}, w, error), error);
+    oda::model::Model qm;
+    BOOST_REQUIRE_MESSAGE(oda::model::MakeModel(cnn, w, qm, error), error);
+    const double int_acc = double(oda::engine::ReferenceScore(qm, data)) / double(data.sample_count);
+    BOOST_TEST_MESSAGE("cnn float " << float_acc << " int8 " << int_acc);
+    BOOST_CHECK_GT(float_acc, 0.6); // chance is 1/3
+    BOOST_CHECK_GT(int_acc, float_acc - 0.05);
+
+    // Regression (neg_sse): int8 outputs are in target units (scale 1, zero point 0).
+    Architecture reg;
+    reg.input_shape = {8};
+    reg.objective = oda::model::ObjectiveKind::NEG_SSE;
+    reg.layers = {Dense(16), Simple(LayerKind::RELU), Dense(2)};
+    SyntheticOptions ro;
+    ro.input_shape = {8};
+    ro.count = 600;
+    ro.target_shape = {2};
+    ro.seed = 4;
+    Dataset rdata;
+    BOOST_REQUIRE(MakeSyntheticDataset(ro, rdata, error));
+    FloatModel rm(reg, 2);
+    t.epochs = 60;
+    t.learning_rate = 1e-2;
+    rm.Train(rdata, t);
+    const double float_mse = rm.Evaluate(rdata).loss;
+    BOOST_REQUIRE_MESSAGE(rm.Quantize(rdata, QuantizeOptions{}, w, error), error);
+    BOOST_CHECK_EQUAL(w.layers[2].output_zero_point, 0);
+    BOOST_REQUIRE_MESSAGE(oda::model::MakeModel(reg, w, qm, error), error);
+    const double int_mse = -double(oda::engine::ReferenceScore(qm, rdata)) / double(rdata.targets.size());
+    double target_var = 0;
+    for (int32_t v : rdata.targets) target_var += double(v) * v;
+    target_var /= double(rdata.targets.size());
+    BOOST_TEST_MESSAGE("regression float mse " << float_mse << " int8 mse " << int_mse << " target power " << target_var);
+    BOOST_CHECK_LT(float_mse, 0.5 * target_var);  // learned something
+    BOOST_CHECK_LT(int_mse, float_mse * 1.5 + 2); // quantization keeps it
+}
+
 BOOST_AUTO_TEST_SUITE_END()

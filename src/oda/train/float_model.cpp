@@ -305,7 +305,7 @@ bool FloatModel::SaveCheckpoint(const std::string& path, std::string& error) con
             dict.insert(item.key(), item.value().detach().clone().contiguous());
         }
         dict.insert("input.zero_point", torch::tensor(static_cast<int64_t>(m_impl->input_zero_point)));
-        dict.insert("input.scale", torch::tensor(static_cast<float>(m_impl->input_scale)));
+        dict.insert("input.scale", torch::tensor(m_impl->input_scale, torch::kFloat64)); // exact double
         std::vector<char> bytes = torch::pickle_save(dict);
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

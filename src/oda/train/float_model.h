@@ -14,7 +14,7 @@
 //   "layers.<i>.bias"    [out]
 // where <i> is the layer's index in the architecture (layers without
 // parameters have no entries), plus optional "input.zero_point" (int64 scalar)
-// and "input.scale" (float scalar). Extra or missing names, wrong shapes and
+// and "input.scale" (float64 scalar). Extra or missing names, wrong shapes and
 // non-finite values are rejected. contrib/pytorch/export_oda.py writes it.
 #ifndef ODA_ODA_TRAIN_FLOAT_MODEL_H
 #define ODA_ODA_TRAIN_FLOAT_MODEL_H
