@@ -25,33 +25,39 @@ std::string Describe(const Model& m) { return ArchitectureToJson(m.architecture)
 
 BOOST_AUTO_TEST_SUITE(engine_differential_tests)
 
-BOOST_AUTO_TEST_CASE(kernels_match_scalar_definition)
+BOOST_AUTO_TEST_CASE(kernels_match_the_definition)
 {
+    // Every kernel this CPU has (the others resolve to a fallback and are tested as that).
     TestRng rng(7);
-    for (int iter = 0; iter < 200; ++iter) {
-        const size_t n = rng.Range(1, 40), k = rng.Range(1, 70), rows = rng.Range(1, 11);
-        std::vector<int8_t> w(n * k);
-        for (auto& v : w) v = rng.Int8(true);
-        const PackedWeights packed = PackWeights(w.data(), n, k);
-        const size_t lda = 2 * packed.k_pairs + 2 * rng.Range(0, 3);
-        std::vector<int16_t> a(rows * lda, 0);
-        for (size_t m = 0; m < rows; ++m) {
-            for (size_t i = 0; i < k; ++i) a[m * lda + i] = static_cast<int16_t>(rng.Range(-255, 255));
-        }
+    for (int iter = 0; iter < 300; ++iter) {
+        const size_t n = rng.Range(1, 40), k = rng.Range(1, 70), rows = rng.Range(1, 19);
+        const bool extreme = rng.Chance(50);
+        std::vector<int8_t> w(n * k), x(rows * k);
+        for (auto& v : w) v = rng.Int8(extreme);
+        for (auto& v : x) v = rng.Int8(extreme);
+        const int8_t zp = rng.Int8(extreme);
+        const int64_t bound = 2147483647LL - int64_t(k) * 255 * 128;
         std::vector<int32_t> bias(n);
-        for (auto& b : bias) b = static_cast<int32_t>(rng.Range(-100000, 100000));
-        std::vector<int32_t> c_scalar(rows * n), c_auto(rows * n);
-        MatMulBias(a.data(), rows, lda, packed, bias.data(), c_scalar.data(), n, KernelKind::SCALAR);
-        MatMulBias(a.data(), rows, lda, packed, bias.data(), c_auto.data(), n, KernelKind::AUTO);
-        for (size_t m = 0; m < rows; ++m) {
-            for (size_t j = 0; j < n; ++j) {
-                int32_t expect = bias[j];
-                for (size_t i = 0; i < k; ++i) expect += int32_t{a[m * lda + i]} * w[j * k + i];
-                BOOST_REQUIRE_EQUAL(c_scalar[m * n + j], expect);
-                BOOST_REQUIRE_EQUAL(c_auto[m * n + j], expect);
+        for (auto& b : bias) b = static_cast<int32_t>(rng.Chance(20) ? (rng.Chance(50) ? bound : -bound) : rng.Range(-100000, 100000));
+        for (KernelKind kind : {KernelKind::SCALAR, KernelKind::AVX2, KernelKind::AVX512VNNI}) {
+            const PackedWeights packed = PackWeights(w.data(), n, k, kind);
+            BOOST_REQUIRE(packed.kind == ResolveKernel(kind));
+            const size_t lda = packed.k_padded + 4 * rng.Range(0, 2);
+            std::vector<uint8_t> a(rows * lda, 0xAA);
+            ToKernelRows(x.data(), rows, k, a.data(), lda);
+            const std::vector<int32_t> offset = OffsetBiases(packed, bias.data(), zp);
+            std::vector<int32_t> c(rows * n);
+            MatMulBias(a.data(), rows, lda, packed, offset.data(), c.data(), n);
+            for (size_t m = 0; m < rows; ++m) {
+                for (size_t j = 0; j < n; ++j) {
+                    int32_t expect = bias[j];
+                    for (size_t i = 0; i < k; ++i) expect += (int32_t{x[m * k + i]} - zp) * w[j * k + i];
+                    BOOST_REQUIRE_MESSAGE(c[m * n + j] == expect, KernelName(packed.kind) << " row " << m << " col " << j);
+                }
             }
         }
     }
+    BOOST_TEST_MESSAGE("kernels: avx2 " << CpuHasAvx2() << ", avx512vnni " << CpuHasAvx512Vnni());
 }
 
 BOOST_AUTO_TEST_CASE(random_models_bit_identical)
@@ -68,8 +74,9 @@ BOOST_AUTO_TEST_CASE(random_models_bit_identical)
         std::string error;
         BOOST_REQUIRE_MESSAGE(CheckDataset(arch, m.info, d, error), error);
 
-        const KernelKind kernel = (iter % 2) ? KernelKind::SCALAR : KernelKind::AUTO;
-        SetEngineThreads(iter % 3 == 0 ? 2 : 1);
+        const KernelKind kernels[] = {KernelKind::AUTO, KernelKind::SCALAR, KernelKind::AVX2};
+        const KernelKind kernel = kernels[iter % 3];
+        SetEngineThreads(iter % 5 == 0 ? 2 : 1);
         const CompiledModel compiled(m, kernel);
         const std::vector<ModelOutput> outs = compiled.Run(d.inputs.data(), samples);
         BOOST_REQUIRE_EQUAL(outs.size(), samples);
@@ -113,7 +120,7 @@ BOOST_AUTO_TEST_CASE(larger_models_scores_and_threads)
         const int64_t ref = ReferenceScore(m, d);
         for (int threads : {1, 2}) {
             SetEngineThreads(threads);
-            for (KernelKind kernel : {KernelKind::AUTO, KernelKind::SCALAR}) {
+            for (KernelKind kernel : {KernelKind::AVX512VNNI, KernelKind::AVX2, KernelKind::SCALAR}) {
                 const CompiledModel compiled(m, kernel);
                 BOOST_CHECK_EQUAL(compiled.Score(d), ref);
             }

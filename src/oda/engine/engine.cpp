@@ -1,6 +1,7 @@
 // The consensus engine on ATen. Layers without weights are ATen integer tensor
 // operations; Dense and Conv2D run the exact matrix kernel of kernels.h over
-// int16 (x - zero_point) rows and requantize in the same pass.
+// rows of kernel bytes (x + 128, the zero point folded into the biases) and
+// requantize in the same pass.
 #include <oda/engine/engine.h>
 
 #include <ATen/ATen.h>
@@ -22,10 +23,11 @@ struct PreparedLayer {
     bool logits{false};
     // Accumulating layers:
     PackedWeights packed;
-    std::vector<int32_t> biases;
+    std::vector<int32_t> offset_biases;   //!< biases with the input zero point folded in (OffsetBiases)
     std::vector<ChannelRequant> requant;  //!< one per output channel (per-tensor values repeated)
     int32_t output_zero_point{0};
-    size_t lda{0};                        //!< int16 row length given to the kernel (2 * k_pairs)
+    int8_t input_zero_point{0};
+    size_t lda{0};                        //!< bytes per activation row given to the kernel
     ConvGeometry geometry{};
 };
 
@@ -34,6 +36,8 @@ constexpr size_t CONV_CHUNK_BYTES = 256 * 1024;
 /** Activations of one batch stay below this. */
 constexpr uint64_t BATCH_ACTIVATION_BYTES = 64ULL << 20;
 constexpr size_t MAX_BATCH = 256;
+/** Dense rows converted and multiplied at a time (also the parallel grain). */
+constexpr int64_t DENSE_ROWS = 32;
 
 std::vector<int64_t> BatchShape(int64_t batch, const Shape& shape)
 {
@@ -53,6 +57,7 @@ struct CompiledModel::Impl {
     {
         const Architecture& arch = model.architecture;
         uint64_t widest = ShapeElements(model.info.input_shape);
+        int8_t zero_point = model.weights.input_zero_point;  // of the current activation
         for (size_t i = 0; i < arch.layers.size(); ++i) {
             PreparedLayer p;
             p.layer = arch.layers[i];
@@ -61,10 +66,12 @@ struct CompiledModel::Impl {
             widest = std::max(widest, ShapeElements(p.info.out_shape));
             if (IsAccumulating(p.layer.kind)) {
                 const LayerParams& lp = model.weights.layers[i];
-                p.packed = PackWeights(lp.weights.data(), p.info.channel_count, p.info.fan_in);
-                p.lda = 2 * p.packed.k_pairs;
-                p.biases = lp.biases;
+                p.packed = PackWeights(lp.weights.data(), p.info.channel_count, p.info.fan_in, kernel);
+                p.lda = p.packed.k_padded;
+                p.input_zero_point = zero_point;
+                p.offset_biases = OffsetBiases(p.packed, lp.biases.data(), zero_point);
                 p.output_zero_point = lp.output_zero_point;
+                zero_point = lp.output_zero_point;
                 if (!p.logits) {
                     for (uint32_t c = 0; c < p.info.channel_count; ++c) {
                         const size_t idx = p.layer.per_channel ? c : 0;
@@ -90,33 +97,34 @@ struct CompiledModel::Impl {
         batch_size = static_cast<size_t>(std::clamp<uint64_t>(BATCH_ACTIVATION_BYTES / (widest * 8), 1, MAX_BATCH));
     }
 
-    at::Tensor Dense(const PreparedLayer& p, const at::Tensor& x, int32_t zp) const
+    at::Tensor Dense(const PreparedLayer& p, const at::Tensor& x_in) const
     {
+        const at::Tensor x = x_in.contiguous();
         const int64_t batch = x.size(0);
-        const int64_t in = static_cast<int64_t>(p.info.fan_in);
-        at::Tensor a = x.to(at::kShort).sub_(zp);
-        if (static_cast<int64_t>(p.lda) != in) a = at::constant_pad_nd(a, {0, static_cast<int64_t>(p.lda) - in}, 0);
-        a = a.contiguous();
+        const size_t in = p.info.fan_in;
         const size_t n = p.info.channel_count;
-        at::Tensor acc = at::empty({batch, static_cast<int64_t>(n)}, at::TensorOptions().dtype(at::kInt));
-        const int16_t* ap = a.data_ptr<int16_t>();
-        int32_t* cp = acc.data_ptr<int32_t>();
-        if (p.logits) {
-            at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
-                MatMulBias(ap + begin * p.lda, end - begin, p.lda, p.packed, p.biases.data(), cp + begin * n, n, kernel);
-            });
-            return acc;
-        }
-        at::Tensor out = at::empty({batch, static_cast<int64_t>(n)}, at::TensorOptions().dtype(at::kChar));
-        int8_t* op = out.data_ptr<int8_t>();
-        at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
-            MatMulBias(ap + begin * p.lda, end - begin, p.lda, p.packed, p.biases.data(), cp + begin * n, n, kernel);
-            RequantizeRows(cp + begin * n, end - begin, n, n, p.requant.data(), op + begin * n, n, 1);
+        const int8_t* xp = x.data_ptr<int8_t>();
+        at::Tensor out = at::empty({batch, static_cast<int64_t>(n)}, at::TensorOptions().dtype(p.logits ? at::kInt : at::kChar));
+        void* out_base = out.data_ptr();
+        at::parallel_for(0, batch, DENSE_ROWS, [&](int64_t begin, int64_t end) {
+            std::vector<uint8_t> rows(DENSE_ROWS * p.lda);
+            std::vector<int32_t> acc(p.logits ? 0 : DENSE_ROWS * n);
+            for (int64_t first = begin; first < end; first += DENSE_ROWS) {
+                const size_t count = std::min<int64_t>(DENSE_ROWS, end - first);
+                ToKernelRows(xp + first * in, count, in, rows.data(), p.lda);
+                if (p.logits) {
+                    MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(),
+                               static_cast<int32_t*>(out_base) + first * n, n);
+                } else {
+                    MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(), acc.data(), n);
+                    RequantizeRows(acc.data(), count, n, n, p.requant.data(), static_cast<int8_t*>(out_base) + first * n, n, 1);
+                }
+            }
         });
         return out;
     }
 
-    at::Tensor Conv(const PreparedLayer& p, const at::Tensor& x_in, int32_t zp) const
+    at::Tensor Conv(const PreparedLayer& p, const at::Tensor& x_in) const
     {
         const at::Tensor x = x_in.contiguous();
         const int64_t batch = x.size(0);
@@ -124,28 +132,29 @@ struct CompiledModel::Impl {
         const size_t positions = g.out_h * g.out_w;
         const size_t n = p.info.channel_count;
         const size_t in_elems = g.channels * g.height * g.width;
-        const size_t chunk = std::clamp<size_t>(CONV_CHUNK_BYTES / (p.lda * 2), 1, positions);
-        const std::vector<int64_t> out_shape = BatchShape(batch, p.info.out_shape);
-        at::Tensor out = at::empty(out_shape, at::TensorOptions().dtype(p.logits ? at::kInt : at::kChar));
+        const size_t chunk = std::clamp<size_t>(CONV_CHUNK_BYTES / p.lda, 1, positions);
+        at::Tensor out = at::empty(BatchShape(batch, p.info.out_shape), at::TensorOptions().dtype(p.logits ? at::kInt : at::kChar));
         const int8_t* xp = x.data_ptr<int8_t>();
         void* out_base = out.data_ptr();
         at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) {
-            std::vector<int16_t> rows(chunk * p.lda);
-            std::vector<int32_t> acc(chunk * n);
+            std::vector<uint8_t> rows(chunk * p.lda);
+            std::vector<int32_t> acc(chunk * n), transposed(chunk * n);
             for (int64_t b = begin; b < end; ++b) {
                 for (size_t first = 0; first < positions; first += chunk) {
                     const size_t count = std::min(chunk, positions - first);
-                    Im2Col(xp + b * in_elems, zp, g, first, count, rows.data(), p.lda);
-                    MatMulBias(rows.data(), count, p.lda, p.packed, p.biases.data(), acc.data(), n, kernel);
+                    Im2Col(xp + b * in_elems, p.input_zero_point, g, first, count, rows.data(), p.lda);
+                    MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(), acc.data(), n);
                     // acc is [position][channel]; the output is [channel][position].
-                    if (p.logits) {
-                        int32_t* o = static_cast<int32_t*>(out_base) + b * n * positions + first;
-                        for (size_t r = 0; r < count; ++r) {
-                            for (size_t c = 0; c < n; ++c) o[c * positions + r] = acc[r * n + c];
+                    for (size_t r = 0; r < count; ++r) {
+                        for (size_t c = 0; c < n; ++c) transposed[c * count + r] = acc[r * n + c];
+                    }
+                    for (size_t c = 0; c < n; ++c) {
+                        const size_t offset = (b * n + c) * positions + first;
+                        if (p.logits) {
+                            std::copy_n(transposed.data() + c * count, count, static_cast<int32_t*>(out_base) + offset);
+                        } else {
+                            RequantizeChannel(transposed.data() + c * count, count, p.requant[c], static_cast<int8_t*>(out_base) + offset);
                         }
-                    } else {
-                        int8_t* o = static_cast<int8_t*>(out_base) + b * n * positions + first;
-                        RequantizeRows(acc.data(), count, n, n, p.requant.data(), o, 1, positions);
                     }
                 }
             }
@@ -153,10 +162,17 @@ struct CompiledModel::Impl {
         return out;
     }
 
-    static at::Tensor Windows(const PreparedLayer& p, const at::Tensor& x)
+    /** Calls fn with the [B, C, OH, OW] view of x at each window offset (ky, kx). */
+    template <typename Fn>
+    static void ForEachWindowOffset(const PreparedLayer& p, const at::Tensor& x, Fn&& fn)
     {
-        // [B, C, H, W] -> [B, C, OH, OW, kh, kw] (a view: no padding for pools)
-        return x.unfold(2, p.layer.kernel_h, p.layer.stride_h).unfold(3, p.layer.kernel_w, p.layer.stride_w);
+        const int64_t oh = p.info.out_shape[1], ow = p.info.out_shape[2];
+        for (int64_t ky = 0; ky < p.layer.kernel_h; ++ky) {
+            for (int64_t kx = 0; kx < p.layer.kernel_w; ++kx) {
+                fn(x.slice(2, ky, ky + (oh - 1) * p.layer.stride_h + 1, p.layer.stride_h)
+                    .slice(3, kx, kx + (ow - 1) * p.layer.stride_w + 1, p.layer.stride_w));
+            }
+        }
     }
 
     at::Tensor Forward(at::Tensor x) const
@@ -165,18 +181,24 @@ struct CompiledModel::Impl {
         for (const PreparedLayer& p : layers) {
             switch (p.layer.kind) {
             case LayerKind::DENSE:
-                x = Dense(p, x, zp);
+                x = Dense(p, x);
                 zp = p.output_zero_point;
                 break;
             case LayerKind::CONV2D:
-                x = Conv(p, x, zp);
+                x = Conv(p, x);
                 zp = p.output_zero_point;
                 break;
-            case LayerKind::MAXPOOL2D:
-                x = at::amax(Windows(p, x), {4, 5});
+            case LayerKind::MAXPOOL2D: {
+                // Elementwise max over the kh * kw strided views (one per window offset):
+                // vectorized ATen kernels, much faster than reducing an unfolded view.
+                at::Tensor m;
+                ForEachWindowOffset(p, x, [&](const at::Tensor& v) { m = m.defined() ? at::maximum(m, v) : v.clone(); });
+                x = m;
                 break;
+            }
             case LayerKind::AVGPOOL2D: {
-                const at::Tensor sum = Windows(p, x).sum({4, 5}, /*keepdim=*/false, at::kLong);
+                at::Tensor sum;
+                ForEachWindowOffset(p, x, [&](const at::Tensor& v) { sum = sum.defined() ? sum.add_(v) : v.to(at::kLong); });
                 const int64_t count = int64_t{p.layer.kernel_h} * p.layer.kernel_w;
                 const int64_t half = count / 2;
                 // Rounded to nearest, ties away from zero: round |sum| / count, restore the sign.

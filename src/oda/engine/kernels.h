@@ -1,9 +1,9 @@
 // Exact integer kernels for the consensus engine's hot loops (no libtorch here):
-// an int16 x int16 -> int32 matrix product (AVX2 vpmaddwd with a portable scalar
-// fallback chosen at run time), im2col for convolutions and the requantization
-// epilogue. Exactness: the architecture's overflow proof bounds every partial sum
-// of a layer's products plus bias inside int32, so any summation order gives the
-// same int32 result, with or without SIMD.
+// a u8 x s8 -> int32 matrix product chosen at run time (AVX-512 VNNI vpdpbusd,
+// AVX2 vpmaddwd on int16, or portable scalar), im2col for convolutions and the
+// requantization epilogue. Exactness: the architecture's overflow proof bounds
+// every partial sum of a layer's products inside int32, so any summation order
+// gives the same int32 result, with or without SIMD.
 #ifndef ODA_ODA_ENGINE_KERNELS_H
 #define ODA_ODA_ENGINE_KERNELS_H
 
@@ -13,33 +13,48 @@
 
 namespace oda::engine {
 
-/** Which matrix kernel to use. AUTO = AVX2 when the CPU has it, else scalar. */
-enum class KernelKind { AUTO, SCALAR, AVX2 };
+/** Which matrix kernel to use. AUTO = the fastest this CPU supports. */
+enum class KernelKind { AUTO, SCALAR, AVX2, AVX512VNNI };
 
-/** True when this CPU supports AVX2 (checked once with __builtin_cpu_supports). */
+/** CPU features, checked once with __builtin_cpu_supports. */
 bool CpuHasAvx2();
-/** AUTO resolved for this CPU; AVX2 requested on a CPU without it falls back to SCALAR. */
+bool CpuHasAvx512Vnni();
+/** The kernel that will actually run: AUTO picks AVX512VNNI, else AVX2, else
+ *  SCALAR; a requested kernel the CPU lacks falls back the same way. */
 KernelKind ResolveKernel(KernelKind kind);
 const char* KernelName(KernelKind kind);
 
-/** A weight matrix B[n][k] (n < N output columns, k < K) packed for the kernels:
- *  panels of 16 columns, each panel [K2 pairs][16 columns][2 values], zero-padded
- *  (K2 = ceil(K / 2), N rounded up to 16). */
+/** Activations enter the kernels as unsigned bytes a = x + 128 (x int8), so that
+ *  (x - zp) * w = a * w - (zp + 128) * w: the zero point moves into the bias
+ *  (OffsetBiases) and the AVX-512 VNNI u8 x s8 dot product applies. Every partial
+ *  sum of a * w is bounded by fan_in * 255 * 128 <= INT32_MAX (the architecture's
+ *  overflow proof), and the final int32 is exact because int32 addition wraps
+ *  modulo 2^32 and the true accumulator fits int32. */
+inline uint8_t ToKernelByte(int8_t x) { return static_cast<uint8_t>(static_cast<uint8_t>(x) ^ 0x80); }
+
+/** A weight matrix W[n][k] (n output columns, k = fan-in) packed for one kernel:
+ *  panels of 16 columns; k is padded with zero weights to a multiple of 4. */
 struct PackedWeights {
+    KernelKind kind{KernelKind::SCALAR};  //!< resolved kernel this packing is for
     size_t n{0};
     size_t k{0};
-    size_t k_pairs{0};
-    std::vector<int16_t> data;
+    size_t k_padded{0};                   //!< minimum row length (bytes) of the activation rows
+    std::vector<int8_t> bytes;            //!< SCALAR / AVX512VNNI: [panel][k/4][16 columns][4]
+    std::vector<int16_t> words;           //!< AVX2: [panel][k/2][16 columns][2]
+    std::vector<int64_t> column_sums;     //!< sum over k of W[j][k]
 };
 
-/** Packs row-major int8 weights [n][k]. */
-PackedWeights PackWeights(const int8_t* w, size_t n, size_t k);
+/** Packs row-major int8 weights [n][k] for `kind` (resolved with ResolveKernel). */
+PackedWeights PackWeights(const int8_t* w, size_t n, size_t k, KernelKind kind);
 
-/** C[m][j] = bias[j] + sum_k A[m][k] * B[j][k] for m < rows, j < B.n.
- *  A: int16 rows with stride lda >= 2 * B.k_pairs, values beyond B.k must be 0.
- *  C: int32 rows with stride ldc >= B.n. */
-void MatMulBias(const int16_t* a, size_t rows, size_t lda, const PackedWeights& b, const int32_t* bias,
-                int32_t* c, size_t ldc, KernelKind kind);
+/** bias[j] - (input_zero_point + 128) * column_sums[j], wrapped to int32 (see above). */
+std::vector<int32_t> OffsetBiases(const PackedWeights& b, const int32_t* bias, int32_t input_zero_point);
+
+/** C[m][j] = offset_bias[j] + sum_k A[m][k] * W[j][k] (mod 2^32) for m < rows, j < b.n.
+ *  A: rows of kernel bytes with stride lda >= b.k_padded; bytes beyond b.k are ignored
+ *  (their weights are 0). C: int32 rows with stride ldc >= b.n. */
+void MatMulBias(const uint8_t* a, size_t rows, size_t lda, const PackedWeights& b, const int32_t* offset_bias,
+                int32_t* c, size_t ldc);
 
 /** Requantization constants of one output channel (see oda/model/arithmetic.h). */
 struct ChannelRequant {
@@ -54,6 +69,9 @@ struct ChannelRequant {
 void RequantizeRows(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const ChannelRequant* channels,
                     int8_t* out, size_t out_row_stride, size_t out_col_stride);
 
+/** out[i] = Requantize(acc[i]) for i < count with one channel's constants (vectorized). */
+void RequantizeChannel(const int32_t* acc, size_t count, const ChannelRequant& channel, int8_t* out);
+
 /** Convolution geometry for im2col. */
 struct ConvGeometry {
     size_t channels, height, width;  //!< input C,H,W
@@ -62,10 +80,13 @@ struct ConvGeometry {
 };
 
 /** Writes output positions [first, first + count) (row-major over out_h x out_w) of one
- *  sample as rows of (x - zero_point) in (c, ky, kx) order; padding and the row tail up
- *  to lda are 0. */
-void Im2Col(const int8_t* x, int32_t zero_point, const ConvGeometry& g, size_t first, size_t count,
-            int16_t* rows, size_t lda);
+ *  sample as rows of kernel bytes in (c, ky, kx) order. Padding holds the input zero
+ *  point (so it adds (zp - zp) * w = 0); the row tail up to lda is 0. */
+void Im2Col(const int8_t* x, int8_t zero_point, const ConvGeometry& g, size_t first, size_t count,
+            uint8_t* rows, size_t lda);
+
+/** Rows of kernel bytes from int8 rows: dst[m][i] = ToKernelByte(src[m][i]) for i < k, 0 up to lda. */
+void ToKernelRows(const int8_t* src, size_t rows, size_t k, uint8_t* dst, size_t lda);
 
 } // namespace oda::engine
 
