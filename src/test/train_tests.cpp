@@ -281,7 +281,7 @@ BOOST_AUTO_TEST_CASE(synthetic_dataset)
 
 // ------------------------------------------------------------------ float model
 
-BOOST_AUTO_TEST_CASE(shapes_and_errors)
+BOOST_AUTO_TEST_CASE(float_model_shapes_and_errors)
 {
     Architecture a;
     a.input_shape = {1, 8, 8};
@@ -296,16 +296,23 @@ BOOST_AUTO_TEST_CASE(shapes_and_errors)
     pool.kernel_h = pool.kernel_w = 2;
     pool.stride_h = pool.stride_w = 2;
     a.layers = {conv, Simple(LayerKind::RELU), pool, Simple(LayerKind::FLATTEN), Dense(3)};
-    std::vector<std::vector<uint32_t>> shapes;
-    std::string error;
-    BOOST_REQUIRE_MESSAGE(InferShapes(a, shapes, error), error);
-    BOOST_CHECK((shapes[0] == std::vector<uint32_t>{4, 8, 8}));
-    BOOST_CHECK((shapes[2] == std::vector<uint32_t>{4, 4, 4}));
-    BOOST_CHECK((shapes[3] == std::vector<uint32_t>{64}));
     FloatModel m(a, 1);
     BOOST_CHECK_EQUAL(m.ParameterCount(), 4U * 9 + 4 + 64 * 3 + 3);
+    // The float twin computes the architecture's shapes: 3 outputs per sample.
+    SyntheticOptions o;
+    o.input_shape = {1, 8, 8};
+    o.count = 5;
+    o.classes = 3;
+    Dataset d;
+    std::string error;
+    BOOST_REQUIRE(MakeSyntheticDataset(o, d, error));
+    BOOST_CHECK_EQUAL(m.Forward(d, 5).size(), 15U);
+    BOOST_CHECK(DatasetFits(a, d, error));
+    // A label that is not below the 3 outputs does not fit.
+    BOOST_REQUIRE(MakeSyntheticDataset(o, d, error));
+    d.labels[0] = 3;
+    BOOST_CHECK(!DatasetFits(a, d, error));
     a.layers = {Dense(3)}; // Dense on a C,H,W input: needs Flatten
-    BOOST_CHECK(!InferShapes(a, shapes, error));
     BOOST_CHECK_THROW(FloatModel(a, 1), std::invalid_argument);
 }
 

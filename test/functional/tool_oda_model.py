@@ -38,8 +38,9 @@ def check(cond, msg):
 
 
 class Tool:
-    def __init__(self, binary, workdir):
+    def __init__(self, binary, workdir, srcdir):
         self.binary = binary
+        self.srcdir = srcdir
         self.workdir = workdir
 
     def run(self, *args, expect=0):
@@ -130,6 +131,19 @@ def run_test(tool, tmp):
     out, _ = tool.run("eval", "cnn.json", "--weights", "cnn.odaw", "--data", "reg.odad", "--reference")
     check(accuracy(out, "reference interpreter") == s1, "neg_sse: engine and reference disagree")
 
+    # The PyTorch path (only where Debian's python3-torch is installed).
+    export = os.path.join(tool.srcdir, "contrib", "pytorch", "export_oda.py")
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch"], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        proc = subprocess.run(["/usr/bin/python3", export, os.path.join(tmp, "mlp.json"), "--random",
+                               os.path.join(tmp, "py.pt")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        print(proc.stdout.decode(), end="")
+        check(proc.returncode == 0, "export_oda.py failed")
+        tool.run("quantize", "mlp.json", "--checkpoint", "py.pt", "--data", "train.odad", "-o", "py.odaw")
+        tool.run("eval", "mlp.json", "--weights", "py.odaw", "--data", "all.odad")
+    else:
+        print("python3-torch not installed: PyTorch export not tested")
+
     # Errors: clear message, exit code 1.
     with open(os.path.join(tmp, "garbage"), "wb") as f:
         f.write(b"\x00garbage")
@@ -167,7 +181,7 @@ def main():
     tmp = args.tmpdir or tempfile.mkdtemp(prefix="tool_oda_model_")
     os.makedirs(tmp, exist_ok=True)
     try:
-        run_test(Tool(binary, tmp), tmp)
+        run_test(Tool(binary, tmp, config["environment"]["SRCDIR"]), tmp)
     except Failure as e:
         print(f"FAILED: {e}")
         print(f"files kept in {tmp}")

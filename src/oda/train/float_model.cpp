@@ -53,109 +53,14 @@ void SetTorchThreads(int threads)
     torch::set_num_threads(std::max(1, threads));
 }
 
-bool InferShapes(const Architecture& arch, std::vector<std::vector<uint32_t>>& shapes, std::string& error)
-{
-    shapes.clear();
-    if (arch.input_shape.empty() || Product(arch.input_shape) == 0) {
-        error = "input shape must be non-empty with non-zero dimensions";
-        return false;
-    }
-    std::vector<uint32_t> cur = arch.input_shape;
-    for (size_t i = 0; i < arch.layers.size(); ++i) {
-        const auto& L = arch.layers[i];
-        const std::string where = "layer " + std::to_string(i) + ": ";
-        switch (L.kind) {
-        case LayerKind::DENSE:
-            if (cur.size() != 1) {
-                error = where + "Dense needs a flat input (add a Flatten layer)";
-                return false;
-            }
-            if (L.out_features == 0) {
-                error = where + "Dense with zero outputs";
-                return false;
-            }
-            cur = {L.out_features};
-            break;
-        case LayerKind::CONV2D:
-        case LayerKind::MAXPOOL2D:
-        case LayerKind::AVGPOOL2D: {
-            if (cur.size() != 3) {
-                error = where + "needs a C,H,W input";
-                return false;
-            }
-            const bool conv = L.kind == LayerKind::CONV2D;
-            const uint64_t ph = conv ? L.pad_h : 0, pw = conv ? L.pad_w : 0;
-            if (L.kernel_h == 0 || L.kernel_w == 0 || L.stride_h == 0 || L.stride_w == 0) {
-                error = where + "kernel and stride must be >= 1";
-                return false;
-            }
-            if (cur[1] + 2 * ph < L.kernel_h || cur[2] + 2 * pw < L.kernel_w) {
-                error = where + "kernel larger than the (padded) input";
-                return false;
-            }
-            if (conv && L.out_features == 0) {
-                error = where + "Conv2D with zero output channels";
-                return false;
-            }
-            uint32_t h = static_cast<uint32_t>((cur[1] + 2 * ph - L.kernel_h) / L.stride_h + 1);
-            uint32_t w = static_cast<uint32_t>((cur[2] + 2 * pw - L.kernel_w) / L.stride_w + 1);
-            cur = {conv ? L.out_features : cur[0], h, w};
-            break;
-        }
-        case LayerKind::RELU:
-            break;
-        case LayerKind::FLATTEN:
-            cur = {static_cast<uint32_t>(Product(cur))};
-            break;
-        default:
-            error = where + "unknown layer kind";
-            return false;
-        }
-        shapes.push_back(cur);
-    }
-    if (arch.layers.empty()) {
-        error = "architecture has no layers";
-        return false;
-    }
-    return true;
-}
-
 bool DatasetFits(const Architecture& arch, const Dataset& data, std::string& error)
 {
-    std::vector<std::vector<uint32_t>> shapes;
-    if (!InferShapes(arch, shapes, error)) return false;
-    if (data.input_shape != arch.input_shape) {
-        error = "dataset input shape does not match the architecture's input shape";
-        return false;
-    }
+    model::ArchitectureInfo info;
+    if (!model::AnalyzeArchitecture(arch, info, error)) return false;
+    if (!model::CheckDataset(arch, info, data, error)) return false;
     if (data.sample_count == 0) {
         error = "dataset is empty";
         return false;
-    }
-    if (data.inputs.size() != data.sample_count * Product(data.input_shape)) {
-        error = "dataset inputs have the wrong size";
-        return false;
-    }
-    const uint64_t outputs = Product(shapes.back());
-    if (arch.objective == ObjectiveKind::ACCURACY) {
-        if (!data.target_shape.empty() || data.labels.size() != data.sample_count) {
-            error = "objective accuracy needs a dataset with one class label per sample";
-            return false;
-        }
-        for (uint64_t i = 0; i < data.sample_count; ++i) {
-            if (data.labels[i] >= outputs) {
-                error = "label " + std::to_string(data.labels[i]) + " of sample " + std::to_string(i) +
-                        " is not below the model's " + std::to_string(outputs) + " outputs";
-                return false;
-            }
-        }
-    } else {
-        if (Product(data.target_shape) != outputs || data.target_shape.empty() ||
-            data.targets.size() != data.sample_count * outputs) {
-            error = "objective neg_sse needs targets shaped like the model output (" +
-                    std::to_string(outputs) + " values per sample)";
-            return false;
-        }
     }
     return true;
 }
@@ -164,7 +69,7 @@ bool DatasetFits(const Architecture& arch, const Dataset& data, std::string& err
 
 struct FloatModel::Impl {
     Architecture arch;
-    std::vector<std::vector<uint32_t>> shapes;
+    model::ArchitectureInfo info;
     double input_scale{DEFAULT_INPUT_SCALE};
     int8_t input_zero_point{DEFAULT_INPUT_ZERO_POINT};
     std::shared_ptr<torch::nn::Module> root;  //!< owns "layers.<i>" submodules
@@ -178,7 +83,7 @@ struct FloatModel::Impl {
     void Build(uint64_t seed)
     {
         std::string error;
-        if (!InferShapes(arch, shapes, error)) throw std::invalid_argument(error);
+        if (!model::AnalyzeArchitecture(arch, info, error)) throw std::invalid_argument(error);
         torch::manual_seed(seed);
         root = std::make_shared<torch::nn::Module>();
         // Parameter names "layers.<i>.weight": a container "layers" with submodules "<i>".
@@ -221,7 +126,7 @@ struct FloatModel::Impl {
                 layers.emplace_back(torch::nn::Flatten());
                 break;
             }
-            in = shapes[i];
+            in = info.layers[i].out_shape;
         }
     }
 
@@ -677,29 +582,13 @@ bool FloatModel::Quantize(const Dataset& calibration, const QuantizeOptions& opt
     }
     // Calibration: activation ranges of every layer output.
     std::vector<double> lo(L, 0.0), hi(L, 0.0);
-    std::vector<std::vector<torch::Tensor>> samples(L); // for quantile clipping
     for (int64_t b = 0; b < n; b += 500) {
         const int64_t e = std::min(n, b + 500);
         torch::Tensor x = I.InputsToFloat(calibration, b, e);
         for (size_t i = 0; i < L; ++i) {
             x = I.layers[i].forward(x);
-            if (options.clip_fraction > 0) {
-                samples[i].push_back(x.flatten());
-            } else {
-                lo[i] = std::min(lo[i], x.min().item<double>());
-                hi[i] = std::max(hi[i], x.max().item<double>());
-            }
-        }
-    }
-    if (options.clip_fraction > 0) {
-        for (size_t i = 0; i < L; ++i) {
-            torch::Tensor all = torch::cat(samples[i]).to(torch::kFloat64);
-            if (all.numel() > (1 << 24)) { // subsample: quantile() wants a bounded input
-                all = all.index_select(0, torch::randint(all.numel(), {1 << 24}, torch::kInt64));
-            }
-            lo[i] = torch::quantile(all, options.clip_fraction).item<double>();
-            hi[i] = torch::quantile(all, 1.0 - options.clip_fraction).item<double>();
-            samples[i].clear();
+            lo[i] = std::min(lo[i], x.min().item<double>());
+            hi[i] = std::max(hi[i], x.max().item<double>());
         }
     }
 

@@ -37,11 +37,6 @@ static constexpr int8_t DEFAULT_INPUT_ZERO_POINT = -128;
 /** Sets libtorch's intra-op thread count (>= 1). */
 void SetTorchThreads(int threads);
 
-/** Per-sample shapes after each layer (result[i] = output of layer i). Empty + error on a
- *  shape the float model cannot build (the engine's validation is stricter). */
-bool InferShapes(const model::Architecture& arch, std::vector<std::vector<uint32_t>>& shapes,
-                 std::string& error);
-
 struct TrainOptions {
     uint32_t epochs{5};
     double learning_rate{1e-3};
@@ -72,15 +67,13 @@ struct EpochStats {
 
 struct QuantizeOptions {
     uint64_t calibration_samples{10000};  //!< first N samples of the calibration set (0 = all)
-    /** Ranges are the [p, 1-p] quantiles of each activation instead of min/max (0 = min/max). */
-    double clip_fraction{0.0};
 };
 
 class FloatModel
 {
 public:
     /** Random initialization (libtorch defaults) seeded by `seed`. Throws std::invalid_argument
-     *  if the architecture cannot be built (see InferShapes). */
+     *  if the architecture is invalid (model::AnalyzeArchitecture's message). */
     FloatModel(const model::Architecture& arch, uint64_t seed);
     ~FloatModel();
     FloatModel(const FloatModel&) = delete;
@@ -118,7 +111,7 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/** Checks that a dataset fits an architecture (input shape, labels vs. outputs, targets). */
+/** model::CheckDataset plus "not empty": the dataset can train or evaluate this architecture. */
 bool DatasetFits(const model::Architecture& arch, const model::Dataset& data, std::string& error);
 
 } // namespace oda::train
