@@ -3,8 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 namespace oda::bench {
+
+/** CPU time of the whole process (all threads): unlike wall time it does not count
+ *  the time other programs on a shared machine take the core away. */
+static double ProcessCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 std::map<std::string, BenchFunction>& Registry()
 {
@@ -30,24 +40,28 @@ const Measurement& Bench::Measure(const std::string& name, double units_per_run,
 {
     using clock = std::chrono::steady_clock;
     body();  // warm-up: caches, lazy initialisation, allocator
-    std::vector<double> times;
+    std::vector<double> wall, cpu;
     double total = 0;
-    while (times.size() < 5 || (total < m_min_seconds && times.size() < 100000)) {
+    while (wall.size() < 5 || (total < m_min_seconds && wall.size() < 100000)) {
         const auto start = clock::now();
+        const double cpu_start = ProcessCpuSeconds();
         body();
+        cpu.push_back(ProcessCpuSeconds() - cpu_start);
         const double t = std::chrono::duration<double>(clock::now() - start).count();
-        times.push_back(t);
+        wall.push_back(t);
         total += t;
     }
-    std::sort(times.begin(), times.end());
+    std::sort(wall.begin(), wall.end());
+    std::sort(cpu.begin(), cpu.end());
     Measurement m;
     m.name = name;
-    m.median_seconds = times[times.size() / 2];
+    m.median_seconds = cpu[cpu.size() / 2];
+    m.median_wall_seconds = wall[wall.size() / 2];
     m.units_per_run = units_per_run;
     m.unit = unit;
-    m.runs = static_cast<int>(times.size());
-    std::printf("  %-44s median %10.3f ms  %12s%s/s  (%d runs)\n", name.c_str(), m.median_seconds * 1e3,
-                Si(m.Throughput()).c_str(), unit.c_str(), m.runs);
+    m.runs = static_cast<int>(wall.size());
+    std::printf("  %-40s cpu %9.3f ms  wall %9.3f ms  %12s%s/s  (%d runs)\n", name.c_str(), m.median_seconds * 1e3,
+                m.median_wall_seconds * 1e3, Si(m.Throughput()).c_str(), unit.c_str(), m.runs);
     std::fflush(stdout);
     m_results.push_back(m);
     return m_results.back();

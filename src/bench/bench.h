@@ -17,7 +17,8 @@ namespace oda::bench {
 
 struct Measurement {
     std::string name;
-    double median_seconds{0};  //!< median wall time of one run of the body
+    double median_seconds{0};       //!< median process CPU time of one run of the body
+    double median_wall_seconds{0};  //!< median wall time of one run (shown for reference)
     double units_per_run{0};   //!< work done by one run (e.g. multiply-accumulates)
     std::string unit;          //!< e.g. "MAC"
     int runs{0};
@@ -31,7 +32,9 @@ public:
     explicit Bench(double min_seconds_per_measurement) : m_min_seconds(min_seconds_per_measurement) {}
 
     /** Times body() repeatedly (at least 5 runs and min_seconds of work) and prints
-     *  the median time per run and units_per_run / median as throughput. */
+     *  the median CPU and wall time per run and units_per_run / median CPU time as
+     *  throughput (CPU time, because the benchmarks are single-threaded and the
+     *  machine may be shared). */
     const Measurement& Measure(const std::string& name, double units_per_run, const std::string& unit,
                                const std::function<void()>& body);
     /** Prints throughput(numerator) / throughput(denominator) for two measured names. */

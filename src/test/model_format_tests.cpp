@@ -9,7 +9,12 @@
 #include <test/util/model_builders.h>
 #include <test/util/setup.h>
 
+#include <oda/model/fileio.h>
+
 #include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <unistd.h>
 
 using namespace oda::model;
 using oda::test::Conv;
@@ -325,6 +330,36 @@ BOOST_AUTO_TEST_CASE(dataset_round_trip_and_checks)
     arch.input_shape = {4};
     BOOST_REQUIRE(AnalyzeArchitecture(arch, info, error));
     BOOST_CHECK(!CheckDataset(arch, info, l, error));
+}
+
+BOOST_AUTO_TEST_CASE(files_with_size_limits)
+{
+    const std::string dir = std::filesystem::temp_directory_path() / ("oda_model_format_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    Dataset d;
+    d.input_shape = {2};
+    d.sample_count = 2;
+    d.inputs = {1, 2, 3, 4};
+    d.labels = {0, 1};
+    const auto bytes = EncodeDataset(d);
+    std::string error;
+    BOOST_REQUIRE(WriteFileBytes(dir + "/d.odad", bytes, error));
+    Dataset back;
+    BOOST_CHECK_MESSAGE(ReadDatasetFile(dir + "/d.odad", bytes.size(), back, error), error);
+    BOOST_CHECK(back == d);
+    BOOST_CHECK(!ReadDatasetFile(dir + "/d.odad", bytes.size() - 1, back, error));
+    BOOST_CHECK(Contains(error, "above the limit"));
+    BOOST_CHECK(!ReadDatasetFile(dir + "/missing", 1000, back, error));
+    BOOST_CHECK(!ReadDatasetFile(dir, 1000, back, error));  // a directory
+    Weights w;
+    BOOST_CHECK(!ReadWeightsFile(dir + "/d.odad", 1000, w, error));  // a dataset is not a weights file
+    BOOST_CHECK(Contains(error, "magic"));
+    w = oda::test::UniformWeights(Mlp());
+    BOOST_REQUIRE(WriteFileBytes(dir + "/w.odaw", EncodeWeights(w), error));
+    Weights wback;
+    BOOST_CHECK(ReadWeightsFile(dir + "/w.odaw", MAX_WEIGHTS_FILE_SIZE, wback, error));
+    BOOST_CHECK(wback == w);
+    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

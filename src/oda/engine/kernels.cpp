@@ -126,21 +126,24 @@ static void MatMulScalar(const uint8_t* a, size_t rows, size_t lda, const Packed
 
 #ifdef ODA_HAVE_X86
 // -------------------------------------------------------------------- AVX2
-/** R rows x 16 columns: broadcast one (k, k+1) pair of A widened to int16,
- *  vpmaddwd with the packed int16 pairs of 16 columns, accumulate in int32 lanes. */
+/** R rows x 16 columns: broadcast one (k, k+1) pair of A (already widened to
+ *  int16), vpmaddwd with the packed int16 pairs of 16 columns, accumulate in int32. */
 template <int R>
-__attribute__((target("avx2"))) static inline void MicroKernelAvx2(const uint8_t* a, size_t lda, const int16_t* panel,
+__attribute__((target("avx2"))) static inline void MicroKernelAvx2(const int16_t* a, size_t lda, const int16_t* panel,
                                                                     size_t k_pairs, const int32_t* bias, int32_t* c,
                                                                     size_t ldc, size_t cols)
 {
     __m256i acc[R][2];
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
     for (size_t k2 = 0; k2 < k_pairs; ++k2) {
         const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k2 * 32));
         const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(panel + k2 * 32 + 16));
+#pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
-            const uint8_t* x = a + r * lda + 2 * k2;
-            const __m256i va = _mm256_set1_epi32(static_cast<int32_t>(uint32_t{x[0]} | (uint32_t{x[1]} << 16)));
+            int32_t pair;
+            std::memcpy(&pair, a + r * lda + 2 * k2, sizeof(pair));
+            const __m256i va = _mm256_set1_epi32(pair);
             acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(va, b0));
             acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(va, b1));
         }
@@ -159,15 +162,21 @@ __attribute__((target("avx2"))) static void MatMulAvx2(const uint8_t* a, size_t 
 {
     constexpr size_t ROWS = 4;
     const size_t k_pairs = b.k_padded / 2;
+    // Widen the bytes to int16 once; every panel then reads ready-made pairs.
+    const size_t wlda = b.k_padded;
+    std::vector<int16_t> wide(rows * wlda);
+    for (size_t m = 0; m < rows; ++m) {
+        for (size_t i = 0; i < wlda; ++i) wide[m * wlda + i] = i < b.k ? a[m * lda + i] : 0;
+    }
     for (size_t n0 = 0; n0 < b.n; n0 += PANEL) {
         const int16_t* panel = b.words.data() + (n0 / PANEL) * b.k_padded * PANEL;
         const size_t cols = std::min(PANEL, b.n - n0);
         size_t m = 0;
         for (; m + ROWS <= rows; m += ROWS) {
-            MicroKernelAvx2<ROWS>(a + m * lda, lda, panel, k_pairs, bias + n0, c + m * ldc + n0, ldc, cols);
+            MicroKernelAvx2<ROWS>(wide.data() + m * wlda, wlda, panel, k_pairs, bias + n0, c + m * ldc + n0, ldc, cols);
         }
         for (; m < rows; ++m) {
-            MicroKernelAvx2<1>(a + m * lda, lda, panel, k_pairs, bias + n0, c + m * ldc + n0, ldc, cols);
+            MicroKernelAvx2<1>(wide.data() + m * wlda, wlda, panel, k_pairs, bias + n0, c + m * ldc + n0, ldc, cols);
         }
     }
 }
@@ -181,9 +190,11 @@ ODA_VNNI_TARGET static inline void MicroKernelVnni(const uint8_t* a, size_t lda,
                                                    const int32_t* bias, int32_t* c, size_t ldc, size_t cols)
 {
     __m512i acc[R];
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) acc[r] = _mm512_setzero_si512();
     for (size_t k4 = 0; k4 < k_quads; ++k4) {
         const __m512i w = _mm512_loadu_si512(panel + k4 * 64);
+#pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
             int32_t quad;
             std::memcpy(&quad, a + r * lda + 4 * k4, sizeof(quad));

@@ -1,11 +1,18 @@
 #include <oda/model/fileio.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 namespace oda::model {
 
 bool ReadFileBounded(const std::string& path, uint64_t max_size, std::vector<uint8_t>& out, std::string& error)
 {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        error = path + " is not a readable file";
+        return false;
+    }
     FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) {
         error = "cannot open " + path;
