@@ -390,6 +390,12 @@ int CmdTrain(const Args& args)
     if (args.Has("weights")) {
         model::Weights w = LoadWeights(args.Get("weights"), a);
         if (!fm.LoadFromWeights(w, error)) throw ToolError(error);
+        const double t = fm.FitOutputScale(data);
+        if (a.arch.objective == model::ObjectiveKind::ACCURACY) {
+            const train::EvalResult r = fm.Evaluate(data);
+            std::printf("dequantized %s (output scale x%.4g): training accuracy %.2f%%, loss %.4f\n",
+                        args.Get("weights").c_str(), t, r.accuracy * 100, r.loss);
+        }
     } else if (args.Has("checkpoint")) {
         if (!fm.LoadCheckpoint(args.Get("checkpoint"), error)) throw ToolError(error);
     }

@@ -395,6 +395,14 @@ BOOST_AUTO_TEST_CASE(train_quantize_checkpoint_on_synthetic_data)
     const double back_acc = back.Evaluate(test).accuracy;
     BOOST_TEST_MESSAGE("dequantized accuracy " << back_acc);
     BOOST_CHECK_GT(back_acc, float_acc - 0.05);
+    // The logits' magnitude is refitted without changing any argmax.
+    const double loss_before = back.Evaluate(train).loss;
+    const double scale = back.FitOutputScale(train);
+    const auto after = back.Evaluate(train);
+    BOOST_TEST_MESSAGE("output scale " << scale << ": loss " << loss_before << " -> " << after.loss);
+    BOOST_CHECK_LE(after.loss, loss_before);
+    BOOST_CHECK_LT(after.loss, model.Evaluate(train).loss * 1.5 + 0.05);
+    BOOST_CHECK_EQUAL(back.Evaluate(test).accuracy, back_acc);
 }
 
 BOOST_AUTO_TEST_CASE(cnn_and_regression_quantization_track_float)

@@ -392,6 +392,34 @@ bool FloatModel::LoadFromWeights(const model::Weights& w, std::string& error)
     return true;
 }
 
+double FloatModel::FitOutputScale(const Dataset& data, uint64_t samples)
+{
+    Impl& I = *m_impl;
+    std::string error;
+    if (I.arch.objective != ObjectiveKind::ACCURACY || !DatasetFits(I.arch, data, error)) return 1.0;
+    // Layers after the last accumulating one (ReLU, pools, Flatten) commute with a
+    // positive factor, so scaling its weights and bias by t scales the output by t.
+    size_t last = I.arch.layers.size();
+    for (size_t i = 0; i < I.arch.layers.size(); ++i) if (Accumulates(I.arch.layers[i].kind)) last = i;
+    if (last == I.arch.layers.size()) return 1.0;
+    torch::NoGradGuard no_grad;
+    const int64_t n = static_cast<int64_t>(std::min<uint64_t>(samples ? samples : data.sample_count, data.sample_count));
+    torch::Tensor out = I.Forward(I.InputsToFloat(data, 0, n)).reshape({n, -1});
+    torch::Tensor y = I.Labels(data).slice(0, 0, n);
+    double best_t = 1.0, best_loss = std::numeric_limits<double>::infinity();
+    for (int e = -48; e <= 48; ++e) { // t = 2^(e/4): 1/4096 .. 4096
+        const double t = std::pow(2.0, e / 4.0);
+        const double loss = torch::nn::functional::cross_entropy(out * t, y).item<double>();
+        if (loss < best_loss) {
+            best_loss = loss;
+            best_t = t;
+        }
+    }
+    I.Weight(last).mul_(best_t);
+    I.Bias(last).mul_(best_t);
+    return best_t;
+}
+
 // ------------------------------------------------------------------ training
 
 namespace {

@@ -92,6 +92,13 @@ public:
      *  scale choice; the float model reproduces the integer one up to rounding). */
     bool LoadFromWeights(const model::Weights& weights, std::string& error);
 
+    /** Accuracy objective: multiplies the last Dense/Conv2D layer's weights and bias by the
+     *  power of 2^(1/4) in [2^-12, 2^12] that minimizes the cross-entropy on the first
+     *  `samples` samples (0 = all), and returns it (1 for neg_sse or an unfitting dataset).
+     *  The argmax is unchanged; after LoadFromWeights this gives the float logits a
+     *  trainable magnitude (the integer model does not fix it). */
+    double FitOutputScale(const model::Dataset& data, uint64_t samples = 5000);
+
     /** Trains on `data`; returns one entry per epoch. Throws std::invalid_argument on a
      *  dataset that does not fit the architecture. */
     std::vector<EpochStats> Train(const model::Dataset& data, const TrainOptions& options);
