@@ -133,6 +133,43 @@ BOOST_AUTO_TEST_CASE(larger_models_scores_and_threads)
         BOOST_CHECK(one[3] == ReferenceRun(m, d.inputs.data() + 3 * ShapeElements(arch.input_shape)));
         BOOST_CHECK(EngineRun(m, d.inputs.data()) == one[0]);
         BOOST_CHECK_EQUAL(EngineScore(m, d), ref);
+        Dataset bad = d;
+        bad.labels[5] = 10;  // the model has 10 outputs
+        BOOST_CHECK_THROW(CompiledModel(m).Score(bad), std::invalid_argument);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(accumulators_at_the_int32_limit)
+{
+    // Fan-in 65536: |products| <= 65536 * 255 * 128 = 2139095040, so the largest
+    // allowed |bias| is 8388607 and the accumulator reaches -(2^31 - 1) exactly.
+    ThreadCountGuard guard;
+    SetEngineThreads(1);
+    using oda::test::Dense;
+    Architecture arch;
+    arch.input_shape = {65536};
+    arch.layers = {Dense(3)};
+    arch.logits_output = true;
+    for (int8_t zp : {int8_t{-128}, int8_t{127}}) {
+        Weights w = oda::test::UniformWeights(arch);
+        w.input_zero_point = zp;
+        w.layers[0].weights.assign(3 * 65536, -128);
+        for (size_t i = 65536; i < 2 * 65536; ++i) w.layers[0].weights[i] = 127;
+        for (size_t i = 2 * 65536; i < 3 * 65536; ++i) w.layers[0].weights[i] = static_cast<int8_t>(i % 2 ? 127 : -128);
+        const int32_t bound = 2147483647 - 65536 * 255 * 128;
+        BOOST_CHECK_EQUAL(bound, 8388607);
+        w.layers[0].biases = {zp < 0 ? -bound : bound, zp < 0 ? bound : -bound, bound};
+        const Model m = oda::test::MustMakeModel(arch, w);
+        // zp = -128: x = 127 gives deltas of +255; zp = 127: x = -128 gives -255.
+        const std::vector<int8_t> input(65536, zp < 0 ? int8_t{127} : int8_t{-128});
+        const ModelOutput ref = ReferenceRun(m, input.data());
+        const int32_t delta = zp < 0 ? 255 : -255;
+        BOOST_CHECK_EQUAL(ref.values[0], int64_t{delta} * -128 * 65536 + (zp < 0 ? -bound : bound));
+        BOOST_CHECK_EQUAL(std::abs(int64_t{ref.values[0]}), 2147483647);
+        BOOST_CHECK_EQUAL(std::abs(int64_t{ref.values[1]}), int64_t{255} * 127 * 65536 + bound);
+        for (KernelKind kernel : {KernelKind::AVX512VNNI, KernelKind::AVX2, KernelKind::SCALAR}) {
+            BOOST_CHECK(CompiledModel(m, kernel).RunOne(input.data()) == ref);
+        }
     }
 }
 

@@ -164,6 +164,9 @@ BOOST_AUTO_TEST_CASE(scores)
     BOOST_CHECK_EQUAL(ReferenceScore(s, d), -(1 + 8 + big));
     d.targets[0] = -2147483647 - 1;  // adds another ~4.6e18: total saturates at INT64_MAX
     BOOST_CHECK_EQUAL(ReferenceScore(s, d), -std::numeric_limits<int64_t>::max());
+    // A dataset that does not fit the model is an error, not undefined behaviour.
+    d.targets.pop_back();
+    BOOST_CHECK_THROW(ReferenceScore(s, d), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -64,6 +64,10 @@ BOOST_AUTO_TEST_CASE(architecture_exact_bytes_and_json)
     BOOST_CHECK_EQUAL(ArchitectureToJson(a),
                       R"({"version":1,"input_shape":[784],"objective":"accuracy","layers":[{"kind":"dense","out_features":10,"per_channel":false}],"logits_output":false})");
     BOOST_CHECK(ArchitectureHash(a) == Hash256(bytes));
+    // SHA256d of the bytes above, in file byte order (GetHex() shows it reversed).
+    const uint256 hash = ArchitectureHash(a);
+    BOOST_CHECK_EQUAL(HexStr(std::vector<uint8_t>(hash.begin(), hash.end())),
+                      "e0853be15390a719c2c1ecf69944942b6520ca12121ede8e653808f42bfe0fd9");
 }
 
 BOOST_AUTO_TEST_CASE(architecture_round_trips)
@@ -108,6 +112,9 @@ BOOST_AUTO_TEST_CASE(architecture_json_rejections)
     BOOST_CHECK(!ArchitectureFromJson(head + R"([{"kind":"dense","out_features":2,"per_channel":1}]})", a, error));
     BOOST_CHECK(!ArchitectureFromJson(R"({"version":2,"input_shape":[4],"objective":"accuracy","logits_output":false,"layers":[]})", a, error));
     BOOST_CHECK(!ArchitectureFromJson(R"({"version":1,"input_shape":[4],"objective":"mse","logits_output":false,"layers":[]})", a, error));
+    BOOST_CHECK(!ArchitectureFromJson(std::string(100000, '[') + std::string(100000, ']'), a, error));  // deep nesting
+    BOOST_CHECK(!ArchitectureFromJson(std::string(MAX_ARCHITECTURE_JSON_SIZE + 1, ' '), a, error));
+    BOOST_CHECK(Contains(error, "larger than"));
     BOOST_CHECK(!ArchitectureFromJson("{not json", a, error));
     BOOST_CHECK(Contains(error, "bad architecture JSON"));
 }

@@ -260,6 +260,8 @@ ModelOutput CompiledModel::RunOne(const int8_t* input) const { return std::move(
 
 int64_t CompiledModel::Score(const Dataset& dataset) const
 {
+    std::string error;
+    if (!CheckDataset(m_impl->model.architecture, m_impl->model.info, dataset, error)) throw std::invalid_argument(error);
     ScoreAccumulator score(m_impl->model.architecture.objective);
     m_impl->RunBatches(dataset.inputs.data(), dataset.sample_count, [&](size_t first, const at::Tensor& out) {
         const int64_t n = out.size(1);

@@ -34,7 +34,8 @@ public:
     std::vector<model::ModelOutput> Run(const int8_t* inputs, size_t count) const;
     model::ModelOutput RunOne(const int8_t* input) const;
 
-    /** Scores the model on a dataset. Precondition: CheckDataset(...) passed. */
+    /** Scores the model on a dataset. Throws std::invalid_argument (with the
+     *  CheckDataset message) if the dataset does not fit the model. */
     int64_t Score(const model::Dataset& dataset) const;
 
     /** Samples per internal batch (bounded so that activations stay below ~64 MiB). */

@@ -4,6 +4,8 @@
 #include <oda/model/arithmetic.h>
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace oda::engine {
 
@@ -127,6 +129,8 @@ ModelOutput ReferenceRun(const Model& model, const int8_t* input)
 
 int64_t ReferenceScore(const Model& model, const Dataset& dataset)
 {
+    std::string error;
+    if (!CheckDataset(model.architecture, model.info, dataset, error)) throw std::invalid_argument(error);
     ScoreAccumulator score(model.architecture.objective);
     const uint64_t in_elems = ShapeElements(model.info.input_shape);
     for (uint64_t i = 0; i < dataset.sample_count; ++i) {

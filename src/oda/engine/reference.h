@@ -14,7 +14,8 @@ namespace oda::engine {
 /** Runs one input (ShapeElements(model.info.input_shape) int8 values, C,H,W order). */
 model::ModelOutput ReferenceRun(const model::Model& model, const int8_t* input);
 
-/** Scores the model on a dataset. Precondition: CheckDataset(...) passed. */
+/** Scores the model on a dataset. Throws std::invalid_argument (with the
+ *  CheckDataset message) if the dataset does not fit the model. */
 int64_t ReferenceScore(const model::Model& model, const model::Dataset& dataset);
 
 } // namespace oda::engine

@@ -259,6 +259,10 @@ std::pair<uint32_t, uint32_t> GetPair(const json& v, const std::string& where)
 
 bool ArchitectureFromJson(const std::string& text, Architecture& out, std::string& error)
 {
+    if (text.size() > MAX_ARCHITECTURE_JSON_SIZE) {
+        error = "architecture JSON larger than " + std::to_string(MAX_ARCHITECTURE_JSON_SIZE) + " bytes";
+        return false;
+    }
     try {
         json j = json::parse(text);
         RequireKeys(j, {"version", "input_shape", "objective", "layers", "logits_output"}, "architecture");

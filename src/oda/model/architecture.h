@@ -79,6 +79,8 @@ static constexpr uint64_t MAX_TENSOR_ELEMENTS = 1ULL << 22;
 /** Weights of one layer, and of the whole model. */
 static constexpr uint64_t MAX_LAYER_WEIGHTS = 1ULL << 24;
 static constexpr uint64_t MAX_MODEL_WEIGHTS = 1ULL << 26;
+/** Longest architecture JSON text accepted (a 64-layer architecture needs about 8 KiB). */
+static constexpr size_t MAX_ARCHITECTURE_JSON_SIZE = 1 << 20;
 /** Largest |x - zero_point| for int8 x and int8 zero point, and largest |w| for int8 w. */
 static constexpr int64_t MAX_ABS_INPUT_DELTA = 255;
 static constexpr int64_t MAX_ABS_WEIGHT = 128;

@@ -1,8 +1,12 @@
 // libFuzzer entry point: FUZZ=<target> selects one registered target.
+// FUZZ_WRITE_SEEDS=<dir> writes the target's seed inputs into <dir> (one file each,
+// a starting corpus) and exits.
 #include <test/fuzz/fuzz.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 static oda::fuzz::TargetFunction g_target = nullptr;
 
@@ -20,6 +24,21 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
         std::exit(1);
     }
     g_target = it->second.run;
+    if (const char* dir = std::getenv("FUZZ_WRITE_SEEDS")) {
+        const auto seeds = it->second.seeds ? it->second.seeds() : std::vector<std::vector<uint8_t>>{};
+        for (size_t i = 0; i < seeds.size(); ++i) {
+            const std::string path = std::string(dir) + "/seed" + std::to_string(i);
+            FILE* f = std::fopen(path.c_str(), "wb");
+            if (!f) {
+                std::fprintf(stderr, "cannot write %s\n", path.c_str());
+                std::exit(1);
+            }
+            std::fwrite(seeds[i].data(), 1, seeds[i].size(), f);
+            std::fclose(f);
+        }
+        std::fprintf(stderr, "wrote %zu seeds to %s\n", seeds.size(), dir);
+        std::exit(0);
+    }
     return 0;
 }
 
