@@ -66,8 +66,8 @@ class CrashRecoveryTest(ODATestFramework):
         info = node.gettxoutsetinfo()
         assert_equal(info["height"], height)
         assert_equal(info["bestblock"], tip)
-        # Only coinbases and fee-free self-transfers exist: total = sum of subsidies minus fees.
-        # Recompute it from the blocks themselves.
+        # Every spendable output of this chain pays the test's key: recompute the UTXO set from
+        # the raw blocks and compare it with the node's.
         wallet = MiniWallet(node, label="crash")
         wallet.rescan()
         total = sum(u["value"] for u in wallet.utxos if u["height"] is not None)

@@ -186,6 +186,9 @@ class TestNode:
         if not self.is_running():
             self.process = None
             return
+        if self.rpc is None:  # never answered RPC: nothing to ask, just end it
+            self.kill_process()
+            return
         try:
             self.rpc.stop()
         except (JSONRPCException, OSError) as e:
