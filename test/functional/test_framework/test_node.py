@@ -20,6 +20,7 @@ from .util import assert_equal, p2p_port, rpc_port
 
 # Error code the RPC server answers while the node is still loading (Bitcoin Core's -28).
 RPC_IN_WARMUP = -28
+RPC_METHOD_NOT_FOUND = -32601
 DEFAULT_START_TIMEOUT = 60
 DEFAULT_RPC_TIMEOUT = 60
 
@@ -168,6 +169,11 @@ class TestNode:
                 self.rpc_connected = True
                 return
             except JSONRPCException as e:
+                if e.error.get("code") == RPC_METHOD_NOT_FOUND:
+                    # The server answers but has no chain calls (a partial build): connected.
+                    self.rpc = rpc
+                    self.rpc_connected = True
+                    return
                 if e.error.get("code") != RPC_IN_WARMUP and e.http_status not in (401, 503):
                     raise
                 last_error = e
