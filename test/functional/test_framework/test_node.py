@@ -118,19 +118,22 @@ class TestNode:
             elif a.startswith("-rpcpassword="):
                 self.rpc_password = a.split("=", 1)[1]
 
-    def read_stderr(self):
-        if self.stderr is None:
+    @staticmethod
+    def _read_output(handle):
+        # The child writes straight to the file: read it by name (the handle may be closed).
+        if handle is None:
             return ""
-        self.stderr.flush()
-        with open(self.stderr.name, encoding="utf8", errors="replace") as f:
-            return f.read()
+        try:
+            with open(handle.name, encoding="utf8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def read_stderr(self):
+        return self._read_output(self.stderr)
 
     def read_stdout(self):
-        if self.stdout is None:
-            return ""
-        self.stdout.flush()
-        with open(self.stdout.name, encoding="utf8", errors="replace") as f:
-            return f.read()
+        return self._read_output(self.stdout)
 
     def credentials(self):
         """(user, password) the framework uses: -rpcuser/-rpcpassword if given, else the cookie."""
