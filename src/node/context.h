@@ -26,7 +26,9 @@
 
 class ArgsManager;
 class ChainParams;
+namespace node {
 class ChainstateManager;
+} // namespace node
 class CTxMemPool;
 class CRPCTable;
 class DirectoryLock;
@@ -50,7 +52,7 @@ struct NodeContext {
 
     // Subsystems, filled by StartNodeSubsystems() (node/subsystems.cpp).
     std::shared_ptr<const ChainParams> chainparams;
-    std::shared_ptr<ChainstateManager> chainman;
+    std::shared_ptr<node::ChainstateManager> chainman;
     std::shared_ptr<CTxMemPool> mempool;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
