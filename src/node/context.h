@@ -26,10 +26,11 @@
 
 class ArgsManager;
 class ChainParams;
+class CTxMemPool;
+class MempoolChainSync;
 namespace node {
 class ChainstateManager;
 } // namespace node
-class CTxMemPool;
 class CRPCTable;
 class DirectoryLock;
 
@@ -54,6 +55,8 @@ struct NodeContext {
     std::shared_ptr<const ChainParams> chainparams;
     std::shared_ptr<node::ChainstateManager> chainman;
     std::shared_ptr<CTxMemPool> mempool;
+    //! Keeps the mempool in step with the chain (registered on chainman's signals).
+    std::shared_ptr<MempoolChainSync> mempool_sync;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
     CRPCTable* rpc_table{nullptr};

@@ -198,8 +198,9 @@ bool IsPushOnly(const ScriptBytes& script, size_t from)
     ScriptOp op;
     while (pos < script.size()) {
         if (!GetScriptOp(script, pos, op)) return false;
-        // OP_RESERVED (0x50) is not a push; OP_1NEGATE and OP_1..OP_16 are.
-        if (op.opcode > OP_16 || op.opcode == OP_RESERVED) return false;
+        // As in Bitcoin, everything up to OP_16 counts, including OP_RESERVED
+        // (0x50), so that data outputs classify the same way in both.
+        if (op.opcode > OP_16) return false;
     }
     return true;
 }

@@ -95,8 +95,9 @@ struct ScriptOp {
  *  Never reads outside the script, whatever the bytes. */
 bool GetScriptOp(const ScriptBytes& script, size_t& pos, ScriptOp& op);
 
-/** True when every operation is a push or OP_1NEGATE..OP_16 and the script parses
- *  to its end (starting at `from`). */
+/** True when every operation from `from` on is an opcode up to OP_16 (pushes,
+ *  OP_1NEGATE, OP_RESERVED, OP_1..OP_16: Bitcoin's definition) and the script
+ *  parses to its end. */
 bool IsPushOnly(const ScriptBytes& script, size_t from = 0);
 
 /** Bitcoin Core's "asm" form: operations separated by spaces; pushes of up to

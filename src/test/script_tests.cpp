@@ -101,7 +101,8 @@ BOOST_AUTO_TEST_CASE(push_only)
 {
     BOOST_CHECK(IsPushOnly(FromHex("")));
     BOOST_CHECK(IsPushOnly(FromHex("00514f60020102")));
-    BOOST_CHECK(!IsPushOnly(FromHex("50")));   // OP_RESERVED
+    BOOST_CHECK(IsPushOnly(FromHex("50")));    // OP_RESERVED counts, as in Bitcoin
+    BOOST_CHECK(!IsPushOnly(FromHex("61")));   // OP_NOP
     BOOST_CHECK(!IsPushOnly(FromHex("6a")));   // OP_RETURN
     BOOST_CHECK(!IsPushOnly(FromHex("0201"))); // truncated
     BOOST_CHECK(IsPushOnly(FromHex("6a0102"), 1));
