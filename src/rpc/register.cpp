@@ -1,0 +1,8 @@
+#include <rpc/register.h>
+
+#include <rpc/server.h>
+
+void RegisterAllRPCCommands(CRPCTable& table)
+{
+    RegisterControlRPCCommands(table);
+}
