@@ -30,6 +30,12 @@ class ChainstateManager;
 class CTxMemPool;
 class CRPCTable;
 class DirectoryLock;
+namespace net {
+class AddrMan;
+class BanMan;
+class CConnman;
+class PeerManager;
+} // namespace net
 
 struct NodeContext {
     NodeContext();
@@ -52,6 +58,12 @@ struct NodeContext {
     std::shared_ptr<const ChainParams> chainparams;
     std::shared_ptr<ChainstateManager> chainman;
     std::shared_ptr<CTxMemPool> mempool;
+
+    // P2P (net/init.cpp, the "p2p" service).
+    std::shared_ptr<net::AddrMan> addrman;
+    std::shared_ptr<net::BanMan> banman;
+    std::shared_ptr<net::CConnman> connman;
+    std::shared_ptr<net::PeerManager> peerman;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
     CRPCTable* rpc_table{nullptr};

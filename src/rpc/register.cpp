@@ -5,4 +5,5 @@
 void RegisterAllRPCCommands(CRPCTable& table)
 {
     RegisterControlRPCCommands(table);
+    RegisterNetRPCCommands(table);
 }
