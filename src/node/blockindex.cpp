@@ -5,40 +5,6 @@
 
 namespace node {
 
-uint256 AddWork(const uint256& a, const uint256& b)
-{
-    uint256 r;
-    unsigned carry = 0;
-    for (unsigned i = 0; i < 32; ++i) {
-        unsigned s = unsigned(a.data()[i]) + unsigned(b.data()[i]) + carry;
-        r.data()[i] = static_cast<uint8_t>(s);
-        carry = s >> 8;
-    }
-    return r; // overflow past 2^256 cannot happen with real proof-of-work
-}
-
-uint256 SubWork(const uint256& a, const uint256& b)
-{
-    if (CompareWork(a, b) <= 0) return uint256();
-    uint256 r;
-    int borrow = 0;
-    for (unsigned i = 0; i < 32; ++i) {
-        int d = int(a.data()[i]) - int(b.data()[i]) - borrow;
-        borrow = d < 0;
-        r.data()[i] = static_cast<uint8_t>(d + (borrow ? 256 : 0));
-    }
-    return r;
-}
-
-int CompareWork(const uint256& a, const uint256& b)
-{
-    // Little-endian storage: compare from the most significant byte down.
-    for (int i = 31; i >= 0; --i) {
-        if (a.data()[i] != b.data()[i]) return a.data()[i] < b.data()[i] ? -1 : 1;
-    }
-    return 0;
-}
-
 double WorkToDouble(const uint256& w)
 {
     double r = 0;

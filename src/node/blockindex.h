@@ -34,11 +34,6 @@ enum BlockStatus : uint32_t {
     BLOCK_FAILED_MASK = BLOCK_FAILED_VALID | BLOCK_FAILED_CHILD,
 };
 
-/** 256-bit chain work arithmetic on uint256 (little-endian bytes). */
-uint256 AddWork(const uint256& a, const uint256& b);
-/** Subtraction, a >= b required (saturates at zero otherwise). */
-uint256 SubWork(const uint256& a, const uint256& b);
-int CompareWork(const uint256& a, const uint256& b);
 /** Approximate value as a double, for display only (log2 chainwork, progress). */
 double WorkToDouble(const uint256& w);
 

@@ -26,8 +26,11 @@
 
 class ArgsManager;
 class ChainParams;
-class ChainstateManager;
 class CTxMemPool;
+class MempoolChainSync;
+namespace node {
+class ChainstateManager;
+} // namespace node
 class CRPCTable;
 class DirectoryLock;
 namespace net {
@@ -56,8 +59,10 @@ struct NodeContext {
 
     // Subsystems, filled by StartNodeSubsystems() (node/subsystems.cpp).
     std::shared_ptr<const ChainParams> chainparams;
-    std::shared_ptr<ChainstateManager> chainman;
+    std::shared_ptr<node::ChainstateManager> chainman;
     std::shared_ptr<CTxMemPool> mempool;
+    //! Keeps the mempool in step with the chain (registered on chainman's signals).
+    std::shared_ptr<MempoolChainSync> mempool_sync;
 
     // P2P (net/init.cpp, the "p2p" service).
     std::shared_ptr<net::AddrMan> addrman;

@@ -27,20 +27,40 @@ volatile std::sig_atomic_t g_signal_reopen_log = 0;
 extern "C" void HandleShutdownSignal(int) { g_signal_shutdown = 1; }
 extern "C" void HandleReopenSignal(int) { g_signal_reopen_log = 1; }
 
-void InstallSignalHandlers()
+/** Installs the node's signal handlers; the destructor restores the previous ones (so that a
+ *  process embedding AppMain, e.g. a test, gets its own handlers back). */
+class ScopedSignalHandlers
 {
-    struct sigaction sa;
-    std::memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = HandleShutdownSignal;
-    sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGINT, &sa, nullptr);
-    sa.sa_handler = HandleReopenSignal;
-    sigaction(SIGHUP, &sa, nullptr);
-    // A client that disconnects mid-reply must not kill the node.
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, nullptr);
-}
+public:
+    ScopedSignalHandlers()
+    {
+        g_signal_shutdown = 0;
+        g_signal_reopen_log = 0;
+        struct sigaction sa;
+        std::memset(&sa, 0, sizeof(sa));
+        sigemptyset(&sa.sa_mask);
+        sa.sa_handler = HandleShutdownSignal;
+        sigaction(SIGTERM, &sa, &m_old[0]);
+        sigaction(SIGINT, &sa, &m_old[1]);
+        sa.sa_handler = HandleReopenSignal;
+        sigaction(SIGHUP, &sa, &m_old[2]);
+        // A client that disconnects mid-reply must not kill the node.
+        sa.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &sa, &m_old[3]);
+    }
+    ~ScopedSignalHandlers()
+    {
+        sigaction(SIGTERM, &m_old[0], nullptr);
+        sigaction(SIGINT, &m_old[1], nullptr);
+        sigaction(SIGHUP, &m_old[2], nullptr);
+        sigaction(SIGPIPE, &m_old[3], nullptr);
+    }
+    ScopedSignalHandlers(const ScopedSignalHandlers&) = delete;
+    ScopedSignalHandlers& operator=(const ScopedSignalHandlers&) = delete;
+
+private:
+    struct sigaction m_old[4];
+};
 
 void InitError(const std::string& message)
 {
@@ -316,7 +336,7 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
         }
     }
 
-    InstallSignalHandlers();
+    ScopedSignalHandlers signal_handlers;
 
     StartedServices started;
     bool ok = true;

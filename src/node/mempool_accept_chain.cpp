@@ -2,6 +2,7 @@
 #include <node/mempool_accept.h>
 
 #include <node/validation.h>
+#include <util/logging.h>
 
 MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
 {
@@ -21,5 +22,16 @@ MempoolAcceptResult AcceptToMemoryPool(node::ChainstateManager& chainman, CTxMem
     MempoolAcceptOptions options;
     options.test_accept = test_accept;
     options.bypass_limits = bypass_limits;
-    return AcceptToMemoryPoolAt(ChainViewAtTip(chainman), pool, tx, options);
+    MempoolAcceptResult result = AcceptToMemoryPoolAt(ChainViewAtTip(chainman), pool, tx, options);
+    if (!test_accept) {
+        if (result.IsValid()) {
+            LogDebug(BCLog::MEMPOOL, "AcceptToMemoryPool: accepted %s (fee %lld, vsize %lld, pool size %u)\n",
+                     tx->GetTxid().GetHex().c_str(), static_cast<long long>(result.fee),
+                     static_cast<long long>(result.vsize), static_cast<unsigned>(pool.Size()));
+        } else {
+            LogDebug(BCLog::MEMPOOL, "AcceptToMemoryPool: %s rejected: %s\n", tx->GetTxid().GetHex().c_str(),
+                     result.state.ToString().c_str());
+        }
+    }
+    return result;
 }

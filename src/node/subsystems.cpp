@@ -9,6 +9,7 @@
 
 #include <consensus/chainparams.h>
 #include <node/context.h>
+#include <node/mempool_init.h>
 #include <node/validation.h>
 #include <util/args.h>
 #include <util/logging.h>
@@ -37,6 +38,7 @@ void AddNodeSubsystemArgs(ArgsManager& args)
                 ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
     args.AddArg("-assumevalid=<hex>", "If this block is in the chain assume that it and its ancestors are valid and potentially skip their script verification (0 to verify all, default: 0)",
                 ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    AddMempoolArgs(args);
 }
 
 bool StartNodeSubsystems(NodeContext& node, std::string& error)
@@ -77,11 +79,12 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
     auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
     if (!chainman->Load(error)) return false;
     node.chainman = std::move(chainman);
-    return true;
+    return StartMempool(node, error);
 }
 
 void StopNodeSubsystems(NodeContext& node)
 {
+    StopMempool(node);
     if (node.chainman) {
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
         node.chainman.reset(); // destructor flushes again (cheap) and closes the databases

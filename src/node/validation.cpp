@@ -1,8 +1,8 @@
 #include <node/validation.h>
 
 #include <consensus/amount.h>
-#include <consensus/arith.h>
 #include <consensus/block_check.h>
+#include <consensus/block_context.h>
 #include <consensus/pow.h>
 #include <consensus/tx_check.h>
 #include <consensus/tx_verify.h>
@@ -326,17 +326,12 @@ CBlockIndex* ChainstateManager::AddToBlockIndex(const CBlockHeader& header, cons
 bool ChainstateManager::ContextualCheckBlockHeader(const CBlockHeader& header, BlockValidationState& state,
                                                    const CBlockIndex* prev) const
 {
-    const ConsensusParams& consensus = Consensus();
-    const uint32_t expected = NextWorkRequired(prev->height, prev->time, prev->bits, consensus);
-    if (!IsPermittedHeaderBits(header.bits, expected, consensus)) {
-        return state.Invalid(BlockValidationResult::BLOCK_INVALID_HEADER, "bad-diffbits", "incorrect proof of work");
-    }
-    if (int64_t(header.time) <= prev->GetMedianTimePast()) {
-        return state.Invalid(BlockValidationResult::BLOCK_INVALID_HEADER, "time-too-old", "block's timestamp is too early");
-    }
-    if (int64_t(header.time) > Now() + consensus.max_future_block_time) {
-        return state.Invalid(BlockValidationResult::BLOCK_TIME_FUTURE, "time-too-new", "block timestamp too far in the future");
-    }
+    PrevBlockInfo info;
+    info.height = prev->height;
+    info.time = prev->time;
+    info.bits = prev->bits;
+    info.median_time_past = prev->GetMedianTimePast();
+    if (!::ContextualCheckBlockHeader(header, info, Now(), state, Consensus())) return false;
     if (header.version < MIN_BLOCK_VERSION) {
         return state.Invalid(BlockValidationResult::BLOCK_INVALID_HEADER, strprintf("bad-version(0x%08x)", header.version),
                              "rejected version of block");
@@ -383,17 +378,8 @@ bool ChainstateManager::ProcessNewBlockHeaders(const std::vector<CBlockHeader>& 
 
 bool ChainstateManager::ContextualCheckBlock(const CBlock& block, BlockValidationState& state, const CBlockIndex* prev) const
 {
-    const int height = prev ? prev->height + 1 : 0;
-    const int64_t lock_time_cutoff = prev ? prev->GetMedianTimePast() : block.time;
-    for (const auto& tx : block.vtx) {
-        if (!IsFinalTx(*tx, height, lock_time_cutoff)) {
-            return state.Invalid(BlockValidationResult::BLOCK_CONSENSUS, "bad-txns-nonfinal",
-                                 "non-final transaction " + tx->GetTxid().GetHex());
-        }
-    }
-    if (!CheckCoinbaseHeight(block, height, state)) return false;
-    if (!CheckWitnessCommitment(block, state)) return false;
-    return true;
+    if (!prev) return true; // genesis
+    return ::ContextualCheckBlock(block, prev->height + 1, prev->GetMedianTimePast(), state, Consensus());
 }
 
 void ChainstateManager::ReceivedBlockTransactions(const CBlock& block, CBlockIndex* index, const FlatFilePos& pos)

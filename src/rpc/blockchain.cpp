@@ -4,6 +4,7 @@
 #include <crypto/hash.h>
 #include <hex.h>
 #include <node/context.h>
+#include <node/mempool.h>
 #include <node/validation.h>
 #include <rpc/core_write.h>
 #include <rpc/protocol.h>
@@ -146,12 +147,18 @@ json gettxout(const JSONRPCRequest& request)
     const int64_t n = request.params[1].get<int64_t>();
     if (n < 0 || n > 0xffffffffLL) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid output index");
     const bool include_mempool = request.params.size() < 3 || request.params[2].is_null() || request.params[2].get<bool>();
-    (void)include_mempool;
-    // Mempool overlay: when include_mempool is true, the mempool layer hides coins that
-    // mempool transactions spend and shows unconfirmed outputs (confirmations 0, bestblock
-    // = tip). Until it is wired, only confirmed coins are reported.
+    // Mempool overlay: when include_mempool is true, coins that mempool transactions spend
+    // are hidden and unconfirmed outputs are shown (confirmations 0, bestblock = tip).
     const COutPoint outpoint(txid, static_cast<uint32_t>(n));
-    std::optional<Coin> coin = chainman.CoinsTip().GetCoin(outpoint);
+    std::optional<Coin> coin;
+    if (include_mempool && request.context && request.context->mempool) {
+        CTxMemPool& pool = *request.context->mempool;
+        std::lock_guard<std::recursive_mutex> pool_lock(pool.cs);
+        if (pool.GetSpender(outpoint)) return json(nullptr);
+        coin = CoinsViewMemPool(&chainman.CoinsTip(), pool).GetCoin(outpoint);
+    } else {
+        coin = chainman.CoinsTip().GetCoin(outpoint);
+    }
     if (!coin) return json(nullptr);
     const CBlockIndex* tip = chainman.ActiveTip();
     json out = json::object();

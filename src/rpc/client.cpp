@@ -55,6 +55,7 @@ const ConvertParam CONVERT_PARAMS[] = {
     {"generatetodescriptor", 0, "num_blocks"},
     {"generatetodescriptor", 2, "maxtries"},
     {"generateblock", 1, "transactions"},
+    {"generateblock", 2, "submit"},
     {"getblocktemplate", 0, "template_request"},
     {"prioritisetransaction", 1, "dummy"},
     {"prioritisetransaction", 2, "fee_delta"},

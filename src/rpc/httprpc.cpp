@@ -1,5 +1,6 @@
 #include <rpc/httprpc.h>
 
+#include <consensus/chainparams.h>
 #include <hex.h>
 #include <node/context.h>
 #include <rpc/httpserver.h>
@@ -64,7 +65,11 @@ void HandleJSONRPC(RPCServiceState& state, NodeContext& node, HTTPRequest& req)
 
 bool BuildHTTPOptions(const ArgsManager& args, HTTPServerOptions& options, std::string& error)
 {
-    int64_t port = args.GetIntArg("-rpcport", DefaultRPCPortForNetwork(args.GetSelectedNetwork()));
+    // The RPC server starts before the node creates its ChainParams: ask for the network's
+    // parameters directly for the default port.
+    uint16_t default_port = DefaultRPCPortForNetwork(args.GetSelectedNetwork());
+    if (auto chain = ChainTypeFromString(args.GetSelectedNetwork())) default_port = CreateChainParams(*chain)->RPCPort();
+    int64_t port = args.GetIntArg("-rpcport", default_port);
     if (port <= 0 || port > 65535) {
         error = strprintf("Invalid port specified in -rpcport: '%s'", args.GetArg("-rpcport", "").c_str());
         return false;

@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(mine_accept_template_confirm_reorg)
     BOOST_CHECK_EQUAL(chainman->ActiveHeight(), 101);
     const CAmount subsidy = GetBlockSubsidy(1, params->GetConsensus());
 
-    // Block 1's coinbase is mature at height 102; block 2's is not.
+    // In block 102, block 1 and 2 coinbases are mature (100+ confirmations); block 3's is not.
     CTransactionRef cb1 = CoinbaseAt(1);
     auto parent = Spend(COutPoint(cb1->GetTxid(), 0), subsidy, 1000);
     auto r = AcceptToMemoryPool(*chainman, *pool, parent, false);
@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(mine_accept_template_confirm_reorg)
     auto child = Spend(COutPoint(parent->GetTxid(), 0), subsidy - 1000, 50000);
     r = AcceptToMemoryPool(*chainman, *pool, child, false);
     BOOST_REQUIRE_MESSAGE(r.IsValid(), r.state.ToString());
-    CTransactionRef cb2 = CoinbaseAt(2);
-    r = AcceptToMemoryPool(*chainman, *pool, Spend(COutPoint(cb2->GetTxid(), 0), subsidy, 1000), false);
+    CTransactionRef cb3 = CoinbaseAt(3);
+    r = AcceptToMemoryPool(*chainman, *pool, Spend(COutPoint(cb3->GetTxid(), 0), subsidy, 1000), false);
     BOOST_CHECK_EQUAL(r.state.GetRejectReason(), "bad-txns-premature-spend-of-coinbase");
 
     // The template takes the package, parent first, and pays subsidy + fees.

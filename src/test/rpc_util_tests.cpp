@@ -1,5 +1,7 @@
 // Unit tests for rpc/util (parsers, amounts, help), rpc/protocol (WriteJSON), rpc/client.
+#include <consensus/chainparams.h>
 #include <rpc/client.h>
+#include <util/args.h>
 #include <rpc/protocol.h>
 #include <rpc/util.h>
 
@@ -124,6 +126,18 @@ BOOST_AUTO_TEST_CASE(client_conversion)
     BOOST_CHECK_EQUAL(p["blockhash"], "a=b");
     BOOST_CHECK_THROW(RPCConvertNamedValues("getblock", {"blockhash"}), std::runtime_error);
     BOOST_CHECK_THROW(RPCConvertNamedValues("getblock", {"a=1", "a=2"}), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(rpc_ports_match_chainparams)
+{
+    // oda-cli's string-keyed table (util/args) must agree with ChainParams::RPCPort().
+    for (const char* name : {"main", "test", "regtest"}) {
+        auto chain = ChainTypeFromString(name);
+        BOOST_REQUIRE(chain);
+        BOOST_CHECK_EQUAL(DefaultRPCPortForNetwork(name), CreateChainParams(*chain)->RPCPort());
+        BOOST_CHECK_EQUAL(DataDirSuffixForNetwork(name), CreateChainParams(*chain)->DataDirSuffix());
+    }
+    BOOST_CHECK_EQUAL(DefaultRPCPortForNetwork("regtest"), 19443);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
