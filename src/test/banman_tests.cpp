@@ -69,7 +69,9 @@ BOOST_AUTO_TEST_CASE(persistence)
     BOOST_REQUIRE_MESSAGE(bm.Load(error), error);
     auto banned = bm.GetBanned(NOW);
     BOOST_REQUIRE_EQUAL(banned.size(), 2U);
-    BOOST_CHECK_EQUAL(banned.begin()->second.ban_until, NOW + 2000 - 0 * 1); // ::/32 sorts first
+    BOOST_CHECK_EQUAL(banned.at(*ParseSubNet("10.0.0.0/8")).ban_until, NOW + 1000);
+    BOOST_CHECK_EQUAL(banned.at(*ParseSubNet("2001:db8::/32")).ban_until, NOW + 2000);
+    BOOST_CHECK_EQUAL(banned.at(*ParseSubNet("2001:db8::/32")).create_time, NOW);
     BOOST_CHECK(bm.IsBanned(*ParseNetAddr("10.9.9.9"), NOW));
     BOOST_CHECK(bm.IsBanned(*ParseNetAddr("2001:db8::1"), NOW));
     BOOST_CHECK(!bm.IsDiscouraged(*ParseNetAddr("5.5.5.5"))); // not persisted
