@@ -130,6 +130,7 @@ void CConnman::Stop()
 
 void CConnman::FreeNode(CNode& node)
 {
+    std::lock_guard<std::mutex> bev_lock(node.m_bev_mutex);
     std::lock_guard<std::mutex> lock(node.m_mutex);
     if (node.bev) {
         bufferevent_free(node.bev);
@@ -432,7 +433,7 @@ void CConnman::ThreadMessageHandler()
 void CConnman::PushMessage(CNode& node, const std::string& command, const std::vector<uint8_t>& payload)
 {
     const std::vector<uint8_t> wire = MakeWireMessage(m_opts.magic, command, payload);
-    std::lock_guard<std::mutex> lock(node.m_mutex);
+    std::lock_guard<std::mutex> lock(node.m_bev_mutex);
     if (!node.bev || node.disconnect) return;
     bufferevent_write(node.bev, wire.data(), wire.size());
     node.bytes_sent += static_cast<int64_t>(wire.size());

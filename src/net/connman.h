@@ -72,8 +72,12 @@ public:
     /** Next complete message, if any (message thread). */
     std::optional<NetMessage> PopMessage(size_t max_recv_buffer, bool& resume_reading);
 
-    // Network-thread side, guarded by m_mutex.
+    // Receive side, guarded by m_mutex (network thread: parser input; message thread: pops).
+    // Never held while calling into libevent from the message thread: libevent callbacks
+    // run with the bufferevent's lock held and then take m_mutex.
     std::mutex m_mutex;
+    //! Guards `bev` against being freed while the message thread writes to it.
+    std::mutex m_bev_mutex;
     MessageParser parser;
     bool recv_paused{false};
     bufferevent* bev{nullptr};

@@ -28,7 +28,6 @@ class P2PSyncTest(ODATestFramework):
         assert peer["torrent_port"] > 0, "torrent port carried in version"
 
         self.log.info("Mine 300 blocks on node 0; they reach node 3")
-        addr = n[0].getnewaddress() if hasattr(n[0], "getnewaddress_unused") else None
         hashes = n[0].generatetoaddress(300, self.mining_address())
         assert_equal(len(hashes), 300)
         sync_blocks(n[:4], timeout=120)
