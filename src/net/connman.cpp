@@ -78,8 +78,15 @@ bool CConnman::Start(NetEventsInterface& msgproc, std::string& error)
                 continue;
             }
             m_listeners.push_back(l);
-            m_listen_addrs.push_back(b);
-            LogPrintf("P2P: listening on %s\n", b.ToString().c_str());
+            // Record the port actually bound (port 0 = chosen by the OS, used by tests).
+            CService bound = b;
+            sockaddr_storage actual;
+            socklen_t actual_len = sizeof(actual);
+            if (getsockname(evconnlistener_get_fd(l), reinterpret_cast<sockaddr*>(&actual), &actual_len) == 0) {
+                if (auto a = CService::FromSockAddr(reinterpret_cast<sockaddr*>(&actual))) bound.SetPort(a->GetPort());
+            }
+            m_listen_addrs.push_back(bound);
+            LogPrintf("P2P: listening on %s\n", bound.ToString().c_str());
         }
         if (m_listeners.empty()) {
             error = "Unable to bind to port " + std::to_string(m_opts.default_port) + " (already in use?)";

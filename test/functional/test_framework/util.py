@@ -10,7 +10,9 @@ from .authproxy import JSONRPCException
 # Ports: each concurrently running test gets its own block of ports, chosen from --portseed
 # (the test's process id by default) so parallel runs never collide.
 PORT_MIN = 21000
-PORT_SLOTS = 1000
+# Stay below the kernel's ephemeral range (32768+): on a busy machine thousands of client
+# sockets (many in TIME_WAIT) hold ports there, and binding a listener to one fails.
+PORT_SLOTS = 700
 PORTS_PER_SLOT = 16
 MAX_NODES = 8
 PORT_SEED = None  # set by the framework before any port is handed out
