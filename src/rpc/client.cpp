@@ -1,5 +1,7 @@
 #include <rpc/client.h>
 
+#include <rpc/protocol.h>
+
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -111,11 +113,9 @@ bool IsConvertedByName(const std::string& method, const std::string& name)
 
 nlohmann::json ParseNonRFCJSONValue(const std::string& text)
 {
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception&) {
-        throw std::runtime_error("Error parsing JSON: " + text);
-    }
+    nlohmann::json value;
+    if (!ParseJSON(text, value)) throw std::runtime_error("Error parsing JSON: " + text);
+    return value;
 }
 
 nlohmann::json RPCConvertValues(const std::string& method, const std::vector<std::string>& args)

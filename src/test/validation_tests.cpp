@@ -371,6 +371,51 @@ BOOST_AUTO_TEST_CASE(parallel_script_checks_match_serial)
     BOOST_CHECK(reasons[0].find("input 0") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(headers_first_and_assumevalid)
+{
+    // A chain whose block 103 carries a bad signature, with two blocks on top. Its headers
+    // are accepted first; then the bodies. Without -assumevalid the bad block is rejected;
+    // with -assumevalid naming the last block, scripts of its ancestors are skipped.
+    for (bool assume : {false, true}) {
+        ChainFixture f;
+        auto cbs = f.Generate(102);
+        std::vector<CBlock> blocks;
+        const CBlockIndex* prev = f.chainman->ActiveTip();
+        for (int i = 0; i < 3; ++i) {
+            std::vector<CMutableTransaction> txs;
+            if (i == 0) {
+                txs.push_back(f.Spend(COutPoint(cbs[0], 0), 1000));
+                txs[0].vin[0].witness.stack[0][3] ^= 0x01;
+            }
+            blocks.push_back(f.MakeBlock(prev, txs, i == 0 ? 1000 : 0));
+            BlockValidationState state;
+            const CBlockIndex* last = nullptr;
+            BOOST_REQUIRE(f.chainman->ProcessNewBlockHeaders({blocks.back().GetHeader()}, state, &last));
+            BOOST_REQUIRE(last && last->GetBlockHash() == blocks.back().GetHash());
+            prev = last;
+        }
+        BOOST_CHECK_EQUAL(f.chainman->BestHeader()->height, 105);
+        BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 102);
+        if (assume) {
+            // Restart with the option; the header tree is persisted.
+            f.chainman->FlushStateToDisk(FlushMode::ALWAYS);
+            f.chainman.reset();
+            ChainstateOptions opts;
+            opts.datadir = f.dir.Path("regtest");
+            opts.clock = &f.clock;
+            opts.assumevalid = blocks.back().GetHash();
+            f.chainman = std::make_unique<ChainstateManager>(*f.params, opts);
+            std::string error;
+            BOOST_REQUIRE_MESSAGE(f.chainman->Load(error), error);
+            BOOST_CHECK_EQUAL(f.chainman->BestHeader()->height, 105);
+        }
+        bool all_ok = true;
+        for (const CBlock& b : blocks) all_ok &= f.Process(b);
+        BOOST_CHECK_EQUAL(all_ok, assume);
+        BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), assume ? 105 : 102);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(killed_process_leaves_consistent_state)
 {
     // A child process builds blocks and dies without any shutdown flush (as with

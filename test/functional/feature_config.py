@@ -30,8 +30,6 @@ class FeatureConfigTest(ODATestFramework):
 
         self.log.info("Unknown options are init errors")
         node.assert_start_raises_init_error(["-nonexistentoption=1"], "nonexistentoption")
-        node.assert_start_raises_init_error(["-chain=nosuchchain"], r"(?i)unknown chain|nosuchchain",
-                                            match=ErrorMatch.PARTIAL_REGEX)
         node.assert_start_raises_init_error(["-testnet"], r"(?i)invalid combination|at most one",
                                             match=ErrorMatch.PARTIAL_REGEX)
         node.assert_start_raises_init_error(["-datadir=" + os.path.join(self.options.tmpdir, "missing", "dir")],

@@ -9,7 +9,7 @@ import socket
 
 from test_framework.authproxy import JSONRPCException
 from test_framework.test_framework import ODATestFramework
-from test_framework.util import assert_equal
+from test_framework.util import assert_equal, wait_until
 
 
 def raw_post(host, port, auth=None, body=None, source=None):
@@ -84,7 +84,22 @@ class RPCAuthTest(ODATestFramework):
         if os.access(self.odacli, os.X_OK):
             assert_equal(node.cli("getblockcount", extra=["-rpcuser=alice", "-rpcpassword=s3cr3t-pass"]), 0)
 
-        self.log.info("-rpcallowip that excludes the client: HTTP 403")
+        self.log.info("-rpcallowip replaces the default (localhost): a local client now gets HTTP 403")
+        self.stop_node(0)
+        node.start(["-rpcallowip=192.0.2.77"])
+        def answered():
+            try:
+                return raw_post("127.0.0.1", port, "%s:%s" % node.credentials())[0]
+            except OSError:  # not listening yet, or cookie not written yet
+                return None
+        wait_until(lambda: answered() is not None, timeout=60)
+        assert_equal(answered(), 403)
+        node.process.terminate()  # SIGTERM: the RPC stop is out of reach by design
+        node.wait_until_stopped()
+        node.start([])
+        node.wait_for_rpc_connection()
+
+        self.log.info("-rpcallowip that excludes a non-local client: HTTP 403")
         ip = non_loopback_ipv4()
         if ip is None:
             self.log.warning("no non-loopback IPv4 address on this host: skipping the -rpcallowip part")

@@ -163,7 +163,10 @@ class ODATestFramework:
                     if status == TEST_EXIT_PASSED:
                         status = TEST_EXIT_FAILED
         if status == TEST_EXIT_FAILED:
-            self._dump_logs()
+            try:
+                self._dump_logs()
+            except Exception:
+                self.log.exception("could not print the nodes' logs")
         cleanup = status == TEST_EXIT_PASSED and not self.options.nocleanup and not self.options.noshutdown
         if cleanup and self.options.tmpdir:
             shutil.rmtree(self.options.tmpdir, ignore_errors=True)

@@ -118,19 +118,22 @@ class TestNode:
             elif a.startswith("-rpcpassword="):
                 self.rpc_password = a.split("=", 1)[1]
 
-    def read_stderr(self):
-        if self.stderr is None:
+    @staticmethod
+    def _read_output(handle):
+        # The child writes straight to the file: read it by name (the handle may be closed).
+        if handle is None:
             return ""
-        self.stderr.flush()
-        with open(self.stderr.name, encoding="utf8", errors="replace") as f:
-            return f.read()
+        try:
+            with open(handle.name, encoding="utf8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def read_stderr(self):
+        return self._read_output(self.stderr)
 
     def read_stdout(self):
-        if self.stdout is None:
-            return ""
-        self.stdout.flush()
-        with open(self.stdout.name, encoding="utf8", errors="replace") as f:
-            return f.read()
+        return self._read_output(self.stdout)
 
     def credentials(self):
         """(user, password) the framework uses: -rpcuser/-rpcpassword if given, else the cookie."""
@@ -181,8 +184,14 @@ class TestNode:
                 last_error = e
             time.sleep(0.1)
         self.kill_process()
-        raise FailedToStartError(f"node{self.index} did not answer RPC within {self.start_timeout} s "
-                                 f"(last error: {last_error!r})")
+        hints = ""
+        try:
+            with open(self.debug_log_path, encoding="utf8", errors="replace") as f:
+                hints = " ".join(l.strip() for l in f if "failed" in l.lower() or "error" in l.lower())[-500:]
+        except OSError:
+            pass
+        raise FailedToStartError(f"node{self.index} did not answer RPC on 127.0.0.1:{self.rpc_port} within "
+                                 f"{self.start_timeout} s (last error: {last_error!r}) {hints}")
 
     def is_running(self):
         return self.process is not None and self.process.poll() is None

@@ -9,9 +9,8 @@ from .authproxy import JSONRPCException
 
 # Ports: each concurrently running test gets its own block of ports, chosen from --portseed
 # (the test's process id by default) so parallel runs never collide.
+# Stay below Linux's ephemeral range (32768+), where outgoing connections take their ports.
 PORT_MIN = 21000
-# Stay below the kernel's ephemeral range (32768+): on a busy machine thousands of client
-# sockets (many in TIME_WAIT) hold ports there, and binding a listener to one fails.
 PORT_SLOTS = 700
 PORTS_PER_SLOT = 16
 MAX_NODES = 8
