@@ -445,6 +445,19 @@ bool ChainstateManager::ProcessNewBlock(const std::shared_ptr<const CBlock>& blo
                                         bool* new_block, BlockValidationState* state_out)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    try {
+        return ProcessNewBlockLocked(block, force_processing, new_block, state_out);
+    } catch (const std::exception& e) {
+        // Disk or database failure while storing or connecting: not the block's fault.
+        LogPrintf("ProcessNewBlock: system error: %s\n", e.what());
+        if (state_out) state_out->Error(std::string("system error: ") + e.what());
+        return false;
+    }
+}
+
+bool ChainstateManager::ProcessNewBlockLocked(const std::shared_ptr<const CBlock>& block, bool force_processing,
+                                              bool* new_block, BlockValidationState* state_out)
+{
     BlockValidationState state;
     CBlockIndex* index = nullptr;
     bool ok = AcceptBlock(block, state, &index, force_processing, nullptr, new_block);

@@ -258,6 +258,30 @@ BOOST_AUTO_TEST_CASE(reorg_to_longer_fork_and_back_matches_rebuild)
     BOOST_CHECK(f.UtxoSet() == utxo_a);
 }
 
+BOOST_AUTO_TEST_CASE(in_block_spend_chain_disconnects_cleanly)
+{
+    ChainFixture f;
+    auto cbs = f.Generate(101);
+    const auto before = f.UtxoSet();
+    const CBlockIndex* fork = f.chainman->ActiveTip();
+    // A spends a coinbase; B spends A's first output inside the same block.
+    CMutableTransaction a = f.Spend(COutPoint(cbs[0], 0), 1000, 2);
+    const CTransaction a_tx(a);
+    CMutableTransaction b = f.SpendCoin(COutPoint(a_tx.GetTxid(), 0), a_tx.vout[0], 500);
+    BlockValidationState state;
+    // The order B, A is invalid: B's input does not exist yet.
+    BOOST_CHECK(!f.Process(f.MakeBlock(fork, {b, a}, 1500), &state));
+    BOOST_CHECK_EQUAL(state.GetRejectReason(), "bad-txns-inputs-missingorspent");
+    BOOST_CHECK(f.chainman->ActiveTip() == fork);
+    BOOST_REQUIRE_MESSAGE(f.Process(f.MakeBlock(fork, {a, b}, 1500), &state), state.ToString());
+    BOOST_CHECK(!f.chainman->CoinsTip().HaveCoin(COutPoint(a_tx.GetTxid(), 0)));
+    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(a_tx.GetTxid(), 1)));
+    // Invalidate the block: the UTXO set returns exactly to what it was.
+    BOOST_REQUIRE(f.chainman->InvalidateBlock(state, const_cast<CBlockIndex*>(f.chainman->ActiveTip())));
+    BOOST_CHECK(f.chainman->ActiveTip() == fork);
+    BOOST_CHECK(f.UtxoSet() == before);
+}
+
 BOOST_AUTO_TEST_CASE(invalid_blocks_rejected_with_reasons)
 {
     ChainFixture f(2);
