@@ -25,6 +25,7 @@ class P2PAddrTest(ODATestFramework):
     def set_test_params(self):
         self.num_nodes = 2
         self.setup_clean_chain = True
+        self.extra_args = [["-allowlocaladdrs=1"], []]
 
     def setup_network(self):
         self.add_nodes(self.num_nodes, self.extra_args)
