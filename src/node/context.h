@@ -33,6 +33,12 @@ class ChainstateManager;
 } // namespace node
 class CRPCTable;
 class DirectoryLock;
+namespace net {
+class AddrMan;
+class BanMan;
+class CConnman;
+class PeerManager;
+} // namespace net
 
 struct NodeContext {
     NodeContext();
@@ -57,6 +63,12 @@ struct NodeContext {
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;
+
+    // P2P (net/init.cpp, the "p2p" service).
+    std::shared_ptr<net::AddrMan> addrman;
+    std::shared_ptr<net::BanMan> banman;
+    std::shared_ptr<net::CConnman> connman;
+    std::shared_ptr<net::PeerManager> peerman;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
     CRPCTable* rpc_table{nullptr};

@@ -8,6 +8,7 @@ class CRPCTable;
 
 void RegisterControlRPCCommands(CRPCTable& table);
 void RegisterBlockchainRPCCommands(CRPCTable& table);
+void RegisterNetRPCCommands(CRPCTable& table);
 
 /** Registers all families compiled into this build. */
 void RegisterAllRPCCommands(CRPCTable& table);
