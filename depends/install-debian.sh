@@ -6,7 +6,7 @@ PACKAGES="
   build-essential autoconf automake libtool pkg-config python3
   libboost-dev libboost-test-dev
   libevent-dev libleveldb-dev libsecp256k1-dev libssl-dev libsqlite3-dev
-  libtorch-dev libtorrent-rasterbar-dev libzmq3-dev nlohmann-json3-dev
+  libtorch-dev libtorrent-rasterbar-dev libzmq3-dev nlohmann-json3-dev zlib1g-dev
   python3-zmq dataset-fashion-mnist
 "
 missing=""
