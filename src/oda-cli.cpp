@@ -115,7 +115,9 @@ std::string GetCredentials(const ArgsManager& args)
         fs::path cookie = AbsPathJoin(args.GetDataDirNet(), args.GetArg("-rpccookiefile", ".cookie"));
         auto content = ReadFileToString(cookie, 4096);
         if (!content) {
-            throw std::runtime_error(strprintf(
+            // The server writes the cookie when it starts: for -rpcwait this is the same
+            // transient condition as a refused connection, so it is retried like one.
+            throw ConnectionFailed(strprintf(
                 "Could not locate RPC credentials. No authentication cookie could be found, and RPC password is not "
                 "set.  See -rpcpassword and -stdinrpcpass.  Configuration file: (%s)",
                 args.GetConfigFilePath().string().c_str()));
