@@ -22,6 +22,8 @@ from test_framework.key import deterministic_key  # noqa: E402
 BUILD = os.environ.get("ODA_BUILDDIR", os.path.join(ROOT, "build"))
 ODAD = os.path.join(BUILD, "src", "odad")
 CLI = os.path.join(BUILD, "src", "oda-cli")
+MODEL_TOOL = os.path.join(BUILD, "src", "oda-model")
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 DATADIR = os.environ.get("ODA_DEMO_DATADIR", os.path.join(BUILD, "demo-datadir"))
 COIN = 100_000_000
 
@@ -57,8 +59,40 @@ class CliNode:
         return lambda *args: self.call(method, *args, echo=False)
 
 
+def run_tool(*args):
+    """Runs oda-model, echoing the command and its output."""
+    shown = " ".join(os.path.relpath(a, ROOT) if os.path.isabs(a) and a.startswith(ROOT) else a for a in args)
+    print(f"$ oda-model {shown}", flush=True)
+    subprocess.run([MODEL_TOOL, *args], check=True)
+
+
+def model_engine_demo(workdir):
+    """Train, quantize and score a model with the integer consensus engine (no chain yet)."""
+    if not os.path.isdir(FASHION_MNIST):
+        print(f"{FASHION_MNIST} missing (Debian package dataset-fashion-mnist): model part skipped")
+        return
+    os.makedirs(workdir, exist_ok=True)
+    arch = os.path.join(ROOT, "share", "models", "mlp-784-256-10.json")
+    train = os.path.join(workdir, "fashion-train-10k.odad")
+    test = os.path.join(workdir, "fashion-test.odad")
+    weights = os.path.join(workdir, "mlp.odaw")
+    say("Model engine: Fashion-MNIST into ODA dataset files (int8 inputs, labels)")
+    run_tool("import-idx", "--split", "train", "--limit", "10000", "-o", train)
+    run_tool("import-idx", "--split", "test", "-o", test)
+    say("The architecture: layers, shapes, compute cost, hash")
+    run_tool("inspect", arch)
+    say("Training 2 epochs in float32 (libtorch autograd), then quantizing to int8")
+    run_tool("train", arch, "--data", train, "--validation", test, "--epochs", "2", "--no-progress",
+             "--out-weights", weights, "--out-checkpoint", os.path.join(workdir, "mlp.pt"))
+    say("Scoring the 10,000 test samples: consensus engine, then the reference interpreter (same score)")
+    run_tool("eval", arch, "--weights", weights, "--data", test)
+    run_tool("eval", arch, "--weights", weights, "--data", test, "--reference")
+    say("One inference")
+    run_tool("infer", arch, "--weights", weights, "--data", test, "--index", "0")
+
+
 def main():
-    for exe in (ODAD, CLI):
+    for exe in (ODAD, CLI, MODEL_TOOL):
         if not os.path.exists(exe):
             print(f"{exe} not found: build first (contrib/demo.sh does)")
             return 1
@@ -107,6 +141,7 @@ def main():
             node_proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             node_proc.kill()
+    model_engine_demo(os.path.join(BUILD, "demo-model"))
     print(f"\nDone. The chain is kept in {DATADIR}; restart it with: "
           f"{ODAD} -regtest -datadir={DATADIR}")
     return 0
