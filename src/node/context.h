@@ -1,0 +1,78 @@
+// NodeContext: everything a running odad owns, in one object (no global node state).
+//
+// The executable creates one NodeContext, init fills it step by step, RPC handlers reach it
+// through JSONRPCRequest::context, and shutdown empties it in reverse order.
+//
+// Adding a member for a new subsystem: forward-declare the type below and add a
+// std::shared_ptr (or a raw pointer when something else owns it). shared_ptr rather than
+// unique_ptr because it can be destroyed where the type is incomplete, so this header never
+// needs the subsystem's header and no layer has to include another to destroy a context;
+// ownership is still single by convention (assign with std::make_unique / reset()).
+// Members are destroyed in reverse order of declaration; StopNodeSubsystems() resets them
+// explicitly in the right order anyway.
+#ifndef ODA_NODE_CONTEXT_H
+#define ODA_NODE_CONTEXT_H
+
+#include <util/logging.h>
+#include <util/time.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+class ArgsManager;
+class ChainParams;
+class CTxMemPool;
+class MempoolChainSync;
+namespace node {
+class ChainstateManager;
+} // namespace node
+class CRPCTable;
+class DirectoryLock;
+
+struct NodeContext {
+    NodeContext();
+    ~NodeContext();
+    NodeContext(const NodeContext&) = delete;
+    NodeContext& operator=(const NodeContext&) = delete;
+
+    //! Options (owned by the executable's main()).
+    ArgsManager* args{nullptr};
+    //! The logger; init installs it as the process-wide log target (SetGlobalLogger).
+    std::unique_ptr<BCLog::Logger> logger;
+    //! "Now" for node logic; `setmocktime` moves it.
+    MockableClock clock;
+    //! When the node started (unix seconds, system clock), for `uptime`.
+    int64_t start_time{0};
+    //! Lock on the network's data directory, held while the node runs.
+    std::unique_ptr<DirectoryLock> datadir_lock;
+
+    // Subsystems, filled by StartNodeSubsystems() (node/subsystems.cpp).
+    std::shared_ptr<const ChainParams> chainparams;
+    std::shared_ptr<node::ChainstateManager> chainman;
+    std::shared_ptr<CTxMemPool> mempool;
+    //! Keeps the mempool in step with the chain (registered on chainman's signals).
+    std::shared_ptr<MempoolChainSync> mempool_sync;
+
+    //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
+    CRPCTable* rpc_table{nullptr};
+
+    /** Asks the node to stop (RPC `stop`, signals, fatal errors). Thread-safe, idempotent. */
+    void RequestShutdown();
+    bool ShutdownRequested() const { return m_shutdown_requested.load(); }
+    /** Blocks until RequestShutdown() was called or the timeout passed; true if requested. */
+    bool WaitForShutdown(std::chrono::milliseconds timeout);
+    /** Clears a shutdown request (tests, and a failed start that is retried). */
+    void ResetShutdown() { m_shutdown_requested = false; }
+
+private:
+    std::atomic<bool> m_shutdown_requested{false};
+    std::mutex m_shutdown_mutex;
+    std::condition_variable m_shutdown_cv;
+};
+
+#endif // ODA_NODE_CONTEXT_H

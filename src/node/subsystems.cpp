@@ -1,0 +1,93 @@
+// Node subsystem hooks (declared in node/init.h): chain parameters, the
+// chainstate (block storage, UTXO set, validation) and, appended by the mempool
+// helper, the mempool.
+//
+// Start: ChainParams for the selected network -> ChainstateManager::Load (which
+// creates the genesis state on first start, rebuilds on -reindex*, and replays
+// blocks after a crash). Stop: reverse order; the chainstate flushes to disk.
+#include <node/init.h>
+
+#include <consensus/chainparams.h>
+#include <node/context.h>
+#include <node/mempool_init.h>
+#include <node/validation.h>
+#include <util/args.h>
+#include <util/logging.h>
+
+#include <thread>
+
+namespace {
+constexpr int64_t DEFAULT_DBCACHE_MB = 450;
+constexpr int64_t MIN_DBCACHE_MB = 4;
+constexpr int64_t MAX_DBCACHE_MB = 1 << 20;
+/** Upper bound on -par (script check threads, including the main one). */
+constexpr int MAX_SCRIPTCHECK_THREADS = 15;
+} // namespace
+
+void AddNodeSubsystemArgs(ArgsManager& args)
+{
+    args.AddArg("-dbcache=<n>", "Maximum database cache size <n> MiB (minimum 4, default: 450). The UTXO cache is flushed when it grows past its share.",
+                ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-par=<n>", "Number of script verification threads (1 to 15, 0 = number of cores, default: 0)",
+                ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-txindex", "Maintain a full transaction index, used by the getrawtransaction rpc call (default: 0)",
+                ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-reindex", "Rebuild chain state and block index from the blk*.dat files on disk",
+                ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-reindex-chainstate", "Rebuild chain state from the currently indexed blocks",
+                ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-assumevalid=<hex>", "If this block is in the chain assume that it and its ancestors are valid and potentially skip their script verification (0 to verify all, default: 0)",
+                ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    AddMempoolArgs(args);
+}
+
+bool StartNodeSubsystems(NodeContext& node, std::string& error)
+{
+    ArgsManager& args = *node.args;
+    const std::string chain_name = args.GetChainTypeString();
+    std::optional<ChainType> chain = ChainTypeFromString(chain_name);
+    if (!chain) {
+        error = "Unknown chain " + chain_name;
+        return false;
+    }
+    node.chainparams = CreateChainParams(*chain);
+
+    node::ChainstateOptions opts;
+    opts.datadir = args.GetDataDirNet().string();
+    const int64_t dbcache_mb = std::clamp<int64_t>(args.GetIntArg("-dbcache", DEFAULT_DBCACHE_MB), MIN_DBCACHE_MB, MAX_DBCACHE_MB);
+    opts.dbcache_bytes = dbcache_mb << 20;
+    int par = static_cast<int>(args.GetIntArg("-par", 0));
+    if (par <= 0) par = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + par;
+    par = std::clamp(par, 1, MAX_SCRIPTCHECK_THREADS);
+    opts.script_threads = par - 1; // the validating thread checks too
+    opts.txindex = args.GetBoolArg("-txindex", false);
+    opts.reindex = args.GetBoolArg("-reindex", false);
+    opts.reindex_chainstate = args.GetBoolArg("-reindex-chainstate", false);
+    const std::string assumevalid = args.GetArg("-assumevalid", "0");
+    if (assumevalid != "0" && !assumevalid.empty()) {
+        auto hash = uint256::FromHex(assumevalid);
+        if (!hash) {
+            error = "Invalid -assumevalid: " + assumevalid + " (expected a 64-digit block hash or 0)";
+            return false;
+        }
+        opts.assumevalid = *hash;
+    }
+    opts.clock = &node.clock;
+    LogPrintf("Chainstate: datadir=%s dbcache=%lldMiB script threads=%d txindex=%d\n", opts.datadir.c_str(),
+              static_cast<long long>(dbcache_mb), par, opts.txindex ? 1 : 0);
+
+    auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
+    if (!chainman->Load(error)) return false;
+    node.chainman = std::move(chainman);
+    return StartMempool(node, error);
+}
+
+void StopNodeSubsystems(NodeContext& node)
+{
+    StopMempool(node);
+    if (node.chainman) {
+        node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
+        node.chainman.reset(); // destructor flushes again (cheap) and closes the databases
+    }
+    node.chainparams.reset();
+}

@@ -1,0 +1,15 @@
+// Registration of every RPC command family into a table. Each family has one function
+// `void Register<Family>RPCCommands(CRPCTable&)` defined in its own rpc/<family>.cpp; add yours
+// here (declaration + one call in RegisterAllRPCCommands in rpc/register.cpp).
+#ifndef ODA_RPC_REGISTER_H
+#define ODA_RPC_REGISTER_H
+
+class CRPCTable;
+
+void RegisterControlRPCCommands(CRPCTable& table);
+void RegisterBlockchainRPCCommands(CRPCTable& table);
+
+/** Registers all families compiled into this build. */
+void RegisterAllRPCCommands(CRPCTable& table);
+
+#endif // ODA_RPC_REGISTER_H
