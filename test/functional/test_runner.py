@@ -5,11 +5,13 @@ Each test is a standalone script in this folder (feature_*, rpc_*, p2p_*, wallet
 mining_*, mempool_*, oda_*) that exits 0 on success, 77 when it skips itself, and
 anything else on failure. Tests listed in EXTENDED_TESTS only run with --extended.
 
-Usage: test_runner.py [--jobs N] [--extended] [--configfile PATH] [TEST ...]
+Usage: test_runner.py [--jobs N] [--extended] [--configfile PATH] [--failfast] [TEST ...]
+A test that cannot find odad fails (it does not skip): build the node first.
 """
 import argparse
 import configparser
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,8 @@ PREFIXES = ("feature_", "rpc_", "p2p_", "wallet_", "mining_", "mempool_", "oda_"
 SKIP_EXIT_CODE = 77
 # Slow scenarios: run only with --extended (CI's default run stays under its time budget).
 EXTENDED_TESTS = set()
+# Tests that need no node (run first, they are quick).
+NO_NODE_TESTS = {"feature_framework_selftest.py"}
 
 
 def discover():
@@ -31,10 +35,11 @@ def discover():
     return names
 
 
-def run_one(name, configfile, tmproot, timeout):
+def run_one(name, configfile, tmproot, timeout, portseed, extra_args=()):
     start = time.time()
+    # Each test of one run gets its own port seed, so parallel tests never share a port block.
     cmd = [sys.executable, os.path.join(HERE, name), "--configfile", configfile,
-           "--tmpdir", os.path.join(tmproot, name[:-3])]
+           "--tmpdir", os.path.join(tmproot, name[:-3]), f"--portseed={portseed}"] + list(extra_args)
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
         code, output = proc.returncode, proc.stdout.decode(errors="replace")
@@ -53,6 +58,9 @@ def main():
                         help="config.ini written by configure (default: test/config.ini)")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds before a test is killed")
     parser.add_argument("--quiet", action="store_true", help="print failing tests' output only")
+    parser.add_argument("--failfast", action="store_true", help="stop starting new tests after a failure")
+    parser.add_argument("--tmpdirprefix", default=None, help="where to create the run's temporary directory")
+    parser.add_argument("--nocleanup", action="store_true", help="keep every test's data directory")
     args = parser.parse_args()
 
     configfile = os.path.abspath(args.configfile)
@@ -74,14 +82,27 @@ def main():
             tests.append(t)
     else:
         tests = [t for t in available if args.extended or t not in EXTENDED_TESTS]
+        tests.sort(key=lambda t: t not in NO_NODE_TESTS)
     not_run = [t for t in available if t not in tests]
 
     print(f"Running {len(tests)} functional test(s) with {args.jobs} job(s)"
           + (" (extended)" if args.extended else f"; not run without --extended: {', '.join(sorted(EXTENDED_TESTS & set(available))) or 'none'}"))
-    tmproot = tempfile.mkdtemp(prefix="oda_functional_")
+    tmproot = tempfile.mkdtemp(prefix="oda_functional_", dir=args.tmpdirprefix)
     results = []
+    failed_once = []
+    base_seed = os.getpid() * 37
+
+    def job(index, test):
+        if args.failfast and failed_once:
+            return test, "skipped", 0.0, "not run (--failfast)"
+        extra = ["--nocleanup"] if args.nocleanup else []
+        result = run_one(test, configfile, tmproot, args.timeout, base_seed + index, extra)
+        if result[1] == "failed":
+            failed_once.append(test)
+        return result
+
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_one, t, configfile, tmproot, args.timeout) for t in tests]
+        futures = [pool.submit(job, i, t) for i, t in enumerate(tests)]
         for fut in futures:
             name, status, duration, output = fut.result()
             results.append((name, status, duration))
@@ -99,6 +120,10 @@ def main():
     skipped = sum(1 for r in results if r[1] == "skipped")
     print()
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    if failed:
+        print(f"Data directories of failed tests are kept under {tmproot}")
+    elif not args.nocleanup:
+        shutil.rmtree(tmproot, ignore_errors=True)
     return 1 if failed else 0
 
 

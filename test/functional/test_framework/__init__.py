@@ -1,0 +1,1 @@
+"""ODA functional test framework (Python 3 standard library only)."""
