@@ -33,6 +33,7 @@ class ChainstateManager;
 } // namespace node
 class CRPCTable;
 class DirectoryLock;
+class WalletManager;
 
 struct NodeContext {
     NodeContext();
@@ -57,6 +58,9 @@ struct NodeContext {
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;
+
+    //! Loaded wallets (wallet service; nullptr with -disablewallet or without the wallet build).
+    std::shared_ptr<WalletManager> wallet_manager;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
     CRPCTable* rpc_table{nullptr};
