@@ -44,7 +44,9 @@ std::unique_ptr<WalletDatabase> WalletDatabase::Open(const std::string& path, bo
         if (sqlite3_errcode(db) == SQLITE_NOTADB) return fail("Wallet file " + path + " is not an ODA wallet (not an SQLite database)");
         return fail("SQLiteDatabase: Unable to obtain an exclusive lock on the database, is it being used by another instance of odad?");
     }
-    if (!w->Exec("PRAGMA synchronous=FULL") || !w->Exec("PRAGMA journal_mode=DELETE")) {
+    // secure_delete: freed pages are zeroed, so a secret that was rewritten (encryptwallet)
+    // does not linger in the file's free pages.
+    if (!w->Exec("PRAGMA synchronous=FULL") || !w->Exec("PRAGMA journal_mode=DELETE") || !w->Exec("PRAGMA secure_delete=ON")) {
         return fail("Unable to configure wallet database " + path);
     }
     int app_id = 0;

@@ -645,7 +645,7 @@ std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, boo
     const auto spent = SpentOutpoints();
     for (const auto& [txid, w] : m_txs) {
         const int depth = GetDepth(w);
-        if (depth < 0 || (depth == 0 && w.abandoned)) continue;
+        if (depth < 0 || (depth == 0 && (w.abandoned || w.tx->IsCoinBase()))) continue; // a coinbase off the chain is void
         if (depth < min_depth || depth > max_depth) continue;
         if (w.tx->IsCoinBase() && depth < COINBASE_MATURITY + 1) continue;
         bool trusted = depth >= 1 || (w.from_me && (!m_mempool || m_mempool->Exists(txid)));
@@ -679,7 +679,7 @@ WalletBalance CWallet::GetBalance(int min_depth) const
     const auto spent = SpentOutpoints();
     for (const auto& [txid, w] : m_txs) {
         const int depth = GetDepth(w);
-        if (depth < 0 || (depth == 0 && w.abandoned)) continue;
+        if (depth < 0 || (depth == 0 && (w.abandoned || w.tx->IsCoinBase()))) continue;
         const bool immature = w.tx->IsCoinBase() && depth < COINBASE_MATURITY + 1;
         const bool trusted = depth >= 1 || (w.from_me && (!m_mempool || m_mempool->Exists(txid)));
         for (uint32_t i = 0; i < w.tx->vout.size(); ++i) {
