@@ -76,6 +76,13 @@ WalletTx TxFromBytes(const std::vector<uint8_t>& bytes)
     return w;
 }
 
+/** units/kvB -> "1.234" units/vB */
+std::string FormatRate(CAmount per_kvb)
+{
+    std::string frac = std::to_string(per_kvb % 1000);
+    return std::to_string(per_kvb / 1000) + "." + std::string(3 - frac.size(), '0') + frac;
+}
+
 std::string DescId(const std::string& public_desc)
 {
     const uint256 h = Sha256(std::vector<uint8_t>(public_desc.begin(), public_desc.end()));
@@ -817,9 +824,10 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
         if (!r.subtract_fee && r.amount < TAPROOT_DUST_THRESHOLD) throw WalletError(RPC_WALLET_ERROR, "Transaction amount too small");
     }
     const CAmount rate = fee_rate_per_kvb >= 0 ? fee_rate_per_kvb : EstimateFeeRate();
-    if (fee_rate_per_kvb >= 0 && m_mempool && rate < m_mempool->GetMinFee().GetFeePerK()) {
-        throw WalletError(RPC_WALLET_ERROR, "Fee rate (" + std::to_string(rate / 1000.0) + " units/vB) is lower than the minimum fee rate setting (" +
-                                                std::to_string(m_mempool->GetMinFee().GetFeePerK() / 1000.0) + " units/vB)");
+    const CAmount min_rate = std::max<CAmount>(DEFAULT_MIN_RELAY_TX_FEE, m_mempool ? m_mempool->GetMinFee().GetFeePerK() : 0);
+    if (fee_rate_per_kvb >= 0 && rate < min_rate) {
+        throw WalletError(RPC_WALLET_ERROR, "Fee rate (" + FormatRate(rate) + " units/vB) is lower than the minimum fee rate setting (" +
+                                                FormatRate(min_rate) + " units/vB)");
     }
 
     std::vector<CoinCandidate> candidates;
