@@ -54,9 +54,9 @@ class WalletBackupTest(ODATestFramework):
         assert_equal(r.getbalance(), balance)
         assert_equal(sorted(t["txid"] for t in r.listtransactions("*", 1000)), txids)
         assert_equal(r.getaddressinfo(late)["ismine"], True)
-        # 50 mined - 7 sent - fee + 3 received
+        # At height 103 the coinbases of heights 1..3 are mature: 150 - 7 sent - fee + 3 received.
         send = [t for t in w.listtransactions("*", 1000) if t["category"] == "send"][0]
-        assert_equal(balance, Decimal("50") - 7 + send["fee"] + 3)
+        assert_equal(balance, Decimal("150") - 7 + send["fee"] + 3)
 
 
 if __name__ == "__main__":
