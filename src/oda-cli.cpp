@@ -208,11 +208,9 @@ nlohmann::json CallRPC(const ArgsManager& args, const nlohmann::json& request)
         throw std::runtime_error(strprintf("server returned HTTP error %d", reply.status));
     }
     if (reply.body.empty()) throw std::runtime_error("no response from server");
-    try {
-        return nlohmann::json::parse(reply.body);
-    } catch (const nlohmann::json::exception&) {
-        throw std::runtime_error("couldn't parse reply from server");
-    }
+    nlohmann::json parsed;
+    if (!ParseJSON(reply.body, parsed)) throw std::runtime_error("couldn't parse reply from server");
+    return parsed;
 }
 
 /** Calls with -rpcwait retries (connection failures and "in warmup"). */

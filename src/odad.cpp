@@ -2,6 +2,7 @@
 // services that live outside node/ (layering), in start order.
 #include <config/oda-config.h>
 #include <node/init.h>
+#include <net/init.h>
 #include <rpc/httprpc.h>
 #ifdef ENABLE_WALLET
 #include <node/context.h>
@@ -15,6 +16,7 @@ int main(int argc, char* argv[])
 {
     std::vector<NodeService> services;
     services.push_back(MakeRPCService());
+    services.push_back(MakeP2PService());
 #ifdef ENABLE_WALLET
     {
         // The wallet's RPC commands join the table once the wallet service runs.
@@ -28,6 +30,6 @@ int main(int argc, char* argv[])
         services.push_back(wallet);
     }
 #endif
-    // Later: P2P (net), ZMQ notifications.
+    // Later: ZMQ notifications.
     return AppMain(argc, argv, services);
 }

@@ -34,6 +34,12 @@ class ChainstateManager;
 class CRPCTable;
 class DirectoryLock;
 class WalletManager;
+namespace net {
+class AddrMan;
+class BanMan;
+class CConnman;
+class PeerManager;
+} // namespace net
 
 struct NodeContext {
     NodeContext();
@@ -61,6 +67,11 @@ struct NodeContext {
 
     //! Loaded wallets (wallet service; nullptr with -disablewallet or without the wallet build).
     std::shared_ptr<WalletManager> wallet_manager;
+    // P2P (net/init.cpp, the "p2p" service).
+    std::shared_ptr<net::AddrMan> addrman;
+    std::shared_ptr<net::BanMan> banman;
+    std::shared_ptr<net::CConnman> connman;
+    std::shared_ptr<net::PeerManager> peerman;
 
     //! RPC command table while the RPC server runs (owned by the RPC service), else nullptr.
     CRPCTable* rpc_table{nullptr};

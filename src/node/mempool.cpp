@@ -359,6 +359,7 @@ void CTxMemPool::AddUnchecked(CTxMemPoolEntry entry)
     }
     affected.insert(txid);
     for (const uint256& id : affected) RecomputeTotals(id);
+    if (m_added_cb) m_added_cb(m_entries.at(txid).GetSharedTx());
 }
 
 void CTxMemPool::RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReason reason)
@@ -502,6 +503,12 @@ void CTxMemPool::SetRemovalCallback(RemovalCallback cb)
 {
     std::lock_guard<std::recursive_mutex> lock(cs);
     m_removal_cb = std::move(cb);
+}
+
+void CTxMemPool::SetAddedCallback(AddedCallback cb)
+{
+    std::lock_guard<std::recursive_mutex> lock(cs);
+    m_added_cb = std::move(cb);
 }
 
 void CTxMemPool::Check() const

@@ -162,9 +162,14 @@ public:
     /** Limits enforcement after an acceptance: expiry, then -maxmempool. */
     void LimitSize();
 
-    /** Observer told about each removal (e.g. the wallet, ZMQ); set once at start-up. */
+    /** Observer told about each removal (e.g. the wallet, ZMQ); set once at start-up.
+     *  Called with `cs` held: it must be quick and must not call back into the pool
+     *  from another thread. */
     using RemovalCallback = std::function<void(const CTransactionRef&, MemPoolRemovalReason)>;
     void SetRemovalCallback(RemovalCallback cb);
+    /** Observer told about each addition (relay, ZMQ "hashtx"/"rawtx", wallet); same rules. */
+    using AddedCallback = std::function<void(const CTransactionRef&)>;
+    void SetAddedCallback(AddedCallback cb);
 
     // ------------------------------------------- direct access (hold cs)
     /** All entries by txid. The caller must hold `cs` for as long as it uses the reference. */
@@ -209,6 +214,7 @@ private:
     mutable bool m_block_since_last_bump{false};
 
     RemovalCallback m_removal_cb;
+    AddedCallback m_added_cb;
 };
 
 /** Height given to coins created by pool transactions (they are in no block yet). */

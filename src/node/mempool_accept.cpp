@@ -59,9 +59,8 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
 
     // 5. Double spends of pool transactions (no replacement: first seen wins).
     for (const CTxIn& in : tx.vin) {
-        if (auto spender = pool.GetSpender(in.prevout)) {
-            return Reject(r, TxValidationResult::TX_CONFLICT, "txn-mempool-conflict",
-                          "input " + in.prevout.ToString() + " spent by " + spender->GetHex());
+        if (pool.GetSpender(in.prevout)) {
+            return Reject(r, TxValidationResult::TX_CONFLICT, "txn-mempool-conflict");
         }
     }
 
@@ -135,7 +134,8 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
     r.result_type = MempoolAcceptResult::ResultType::VALID;
     if (options.test_accept) return r;
 
-    pool.AddUnchecked(CTxMemPoolEntry(ptx, fee, pool.Now(), uint32_t(view.tip_height), spends_coinbase));
+    pool.AddUnchecked(CTxMemPoolEntry(ptx, fee, options.accept_time.value_or(pool.Now()), uint32_t(view.tip_height),
+                                       spends_coinbase));
     if (!options.bypass_limits) {
         pool.LimitSize();
         if (!pool.Exists(txid)) {

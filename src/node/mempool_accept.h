@@ -52,6 +52,8 @@ struct MempoolChainView {
 struct MempoolAcceptOptions {
     bool test_accept{false};   //!< run every check but do not add
     bool bypass_limits{false}; //!< reorg re-adds: skip fee-rate minimums and the size limit
+    /** Arrival time to record (mempool.dat keeps it across restarts); unset = now. */
+    std::optional<int64_t> accept_time;
 };
 
 MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPool& pool, const CTransactionRef& tx,

@@ -2,6 +2,7 @@
 
 #include <node/context.h>
 #include <node/mempool.h>
+#include <node/mempool_persist.h>
 #include <node/mempool_sync.h>
 #include <node/policy.h>
 #include <node/validation.h>
@@ -40,6 +41,7 @@ bool ParseNonNegative(const ArgsManager& args, const std::string& name, int64_t 
 void AddMempoolArgs(ArgsManager& args)
 {
     const auto cat = OptionsCategory::OPTIONS;
+    args.AddArg("-persistmempool", "Whether to save the mempool on shutdown and load on restart (default: 1)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-maxmempool=<n>", "Keep the transaction memory pool below <n> megabytes (default: 300)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-mempoolexpiry=<n>", "Do not keep transactions in the mempool longer than <n> hours (default: 336)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-minrelaytxfee=<amt>", "Fees (in ODA/kvB) smaller than this are considered zero fee for relaying and mempool acceptance (default: 0.00001)", ArgsManager::ALLOW_ANY, cat);
@@ -83,11 +85,34 @@ bool StartMempool(NodeContext& node, std::string& error)
     node.chainman->Signals().Register(node.mempool_sync.get());
     LogPrintf("Mempool: max %lld MB, min relay fee %s\n", static_cast<long long>(opts.max_size_bytes / 1000000),
               opts.min_relay_feerate.ToString().c_str());
+    if (args.GetBoolArg("-persistmempool", DEFAULT_PERSIST_MEMPOOL)) {
+        MempoolLoadStats stats;
+        std::string load_error;
+        if (!LoadMempool(*node.chainman, *node.mempool, MempoolDumpPath(node), stats, load_error)) {
+            LogPrintf("Mempool: ignoring mempool.dat: %s\n", load_error.c_str());
+        }
+        LogPrintf("Mempool: loaded %llu of %llu transactions from mempool.dat (%llu failed, %llu expired)\n",
+                  static_cast<unsigned long long>(stats.accepted), static_cast<unsigned long long>(stats.read),
+                  static_cast<unsigned long long>(stats.failed), static_cast<unsigned long long>(stats.expired));
+    }
     return true;
+}
+
+std::filesystem::path MempoolDumpPath(const NodeContext& node)
+{
+    return node.args->GetDataDirNet() / "mempool.dat";
 }
 
 void StopMempool(NodeContext& node)
 {
+    if (node.mempool && node.args && node.args->GetBoolArg("-persistmempool", DEFAULT_PERSIST_MEMPOOL)) {
+        std::string error;
+        if (DumpMempool(*node.mempool, MempoolDumpPath(node), error)) {
+            LogPrintf("Mempool: saved %u transactions to mempool.dat\n", static_cast<unsigned>(node.mempool->Size()));
+        } else {
+            LogPrintf("Mempool: failed to save mempool.dat: %s\n", error.c_str());
+        }
+    }
     if (node.chainman && node.mempool_sync) node.chainman->Signals().Unregister(node.mempool_sync.get());
     node.mempool_sync.reset();
     node.mempool.reset();

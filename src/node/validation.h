@@ -104,7 +104,8 @@ public:
      *  whether the block was new to us. Returns false when the block is invalid or could not
      *  be stored; `state` (if given) then holds the reason. A valid block that is not on the
      *  best chain returns true. force_processing: store even if it is not (yet) on a chain
-     *  with more work than the tip (always true for blocks we asked for / submitblock). */
+     *  with more work than the tip (always true for blocks we asked for / submitblock).
+     *  A disk/database failure returns false with state->IsError() (never throws). */
     bool ProcessNewBlock(const std::shared_ptr<const CBlock>& block, bool force_processing, bool* new_block,
                          BlockValidationState* state = nullptr);
     /** Connects/disconnects blocks until the tip is the most-work valid block. */
@@ -185,6 +186,8 @@ private:
     std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue;
     size_t m_coins_cache_bytes{0};
 
+    bool ProcessNewBlockLocked(const std::shared_ptr<const CBlock>& block, bool force_processing, bool* new_block,
+                               BlockValidationState* state_out);
     CBlockIndex* AddToBlockIndex(const CBlockHeader& header, const uint256& hash);
     CBlockIndex* InsertBlockIndex(const uint256& hash);
     bool AcceptBlockHeader(const CBlockHeader& header, BlockValidationState& state, CBlockIndex** out);

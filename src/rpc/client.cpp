@@ -1,5 +1,7 @@
 #include <rpc/client.h>
 
+#include <rpc/protocol.h>
+
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -17,6 +19,9 @@ const ConvertParam CONVERT_PARAMS[] = {
     {"logging", 0, "include"},
     {"logging", 1, "exclude"},
     {"setmocktime", 0, "timestamp"},
+    {"setban", 2, "bantime"},
+    {"setban", 3, "absolute"},
+    {"disconnectnode", 1, "nodeid"},
     {"echojson", 0, "arg0"},
     {"echojson", 1, "arg1"},
     {"echojson", 2, "arg2"},
@@ -136,11 +141,9 @@ bool IsConvertedByName(const std::string& method, const std::string& name)
 
 nlohmann::json ParseNonRFCJSONValue(const std::string& text)
 {
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception&) {
-        throw std::runtime_error("Error parsing JSON: " + text);
-    }
+    nlohmann::json value;
+    if (!ParseJSON(text, value)) throw std::runtime_error("Error parsing JSON: " + text);
+    return value;
 }
 
 nlohmann::json RPCConvertValues(const std::string& method, const std::vector<std::string>& args)

@@ -31,7 +31,9 @@ nlohmann::json stop(const JSONRPCRequest& request)
 
 nlohmann::json uptime(const JSONRPCRequest& request)
 {
-    return GetTime() - EnsureContext(request).start_time;
+    // Follows setmocktime (as in Core), so tests can check it without waiting.
+    NodeContext& node = EnsureContext(request);
+    return node.clock.Now() - node.start_time;
 }
 
 void ApplyCategories(BCLog::Logger& logger, const nlohmann::json& list, bool enable)
@@ -130,7 +132,7 @@ void RegisterControlRPCCommands(CRPCTable& t)
                              "indicates its status)\n  \"category\": true|false,  (boolean) if being debug logged or "
                              "not. false:inactive, true:active\n  ...\n}",
                              HelpExampleCli("logging", "\"[\\\"all\\\"]\" \"[\\\"http\\\"]\"") +
-                                 HelpExampleRpc("logging", "[\"all\"], [\"libevent\"]")},
+                                 HelpExampleRpc("logging", "[\"all\"], [\"http\"]")},
                      true});
     t.AppendCommand({"control", "getrpcinfo", &getrpcinfo,
                      RPCHelp{"getrpcinfo", "Returns details of the RPC server.", {},

@@ -6,6 +6,8 @@
 #include <consensus/chainparams.h>
 #include <node/context.h>
 #include <node/mempool_accept.h>
+#include <node/mempool_init.h>
+#include <node/mempool_persist.h>
 #include <node/policy.h>
 #include <node/validation.h>
 #include <rpc/protocol.h>
@@ -266,6 +268,18 @@ json sendrawtransaction(const JSONRPCRequest& request)
     return tx->GetTxid().GetHex();
 }
 
+json savemempool(const JSONRPCRequest& request)
+{
+    CTxMemPool& pool = EnsureMemPool(request);
+    if (!request.context->args) throw JSONRPCError(RPC_MISC_ERROR, "Unable to dump mempool to disk");
+    const std::filesystem::path path = MempoolDumpPath(*request.context);
+    std::string error;
+    if (!DumpMempool(pool, path, error)) throw JSONRPCError(RPC_MISC_ERROR, "Unable to dump mempool to disk");
+    json o = json::object();
+    o["filename"] = path.string();
+    return o;
+}
+
 const std::string VERBOSE_ENTRY_HELP =
     "{\n"
     "  \"vsize\" : n, \"weight\" : n, \"time\" : n, \"height\" : n,\n"
@@ -307,6 +321,10 @@ void RegisterMempoolRPCCommands(CRPCTable& t)
                              {{"txid", A::Type::STR_HEX, A::REQUIRED, "The transaction id (must be in mempool)"},
                               {"verbose", A::Type::BOOL, A::OPTIONAL, "True for a json object, false for array of transaction ids", "false"}},
                              "[\"txid\", ...] or {\"txid\" : {...}, ...}", HelpExampleCli("getmempooldescendants", "\"mytxid\"")}});
+    t.AppendCommand({"blockchain", "savemempool", &savemempool,
+                     RPCHelp{"savemempool", "Dumps the mempool to disk (mempool.dat in the network's data directory).", {},
+                             "{ \"filename\" : \"str\" }    the directory and file where the mempool was saved",
+                             HelpExampleCli("savemempool", "") + HelpExampleRpc("savemempool", "")}});
     t.AppendCommand({"rawtransactions", "testmempoolaccept", &testmempoolaccept,
                      RPCHelp{"testmempoolaccept",
                              "Returns result of mempool acceptance tests indicating if raw transactions would be accepted by mempool.\n"

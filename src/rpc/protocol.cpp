@@ -10,6 +10,43 @@ nlohmann::json JSONRPCErrorObject(int code, const std::string& message)
     return {{"code", code}, {"message", message}};
 }
 
+namespace {
+// Maximum nesting of [ and { outside strings; stops counting once above the limit.
+bool NestingWithinLimit(std::string_view text, size_t limit)
+{
+    size_t depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i; // skip the escaped character
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return false;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return true;
+}
+} // namespace
+
+bool ParseJSON(std::string_view text, nlohmann::json& out)
+{
+    if (!NestingWithinLimit(text, MAX_JSON_DEPTH)) return false;
+    nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) return false;
+    out = std::move(parsed);
+    return true;
+}
+
 std::string JSONTypeName(const nlohmann::json& value)
 {
     switch (value.type()) {

@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 /** HTTP status codes used by the RPC server. */
 enum HTTPStatusCode {
@@ -96,6 +97,14 @@ nlohmann::json JSONRPCErrorObject(int code, const std::string& message);
  *  with exactly 8 decimals (amounts: 50.00000000, 0.00010000); other numbers print in the
  *  shortest round-trip form (4.656542373906925e-10). indent < 0: compact; >= 0: pretty. */
 std::string WriteJSON(const nlohmann::json& value, int indent = -1);
+
+/** Deepest nesting of arrays/objects ParseJSON accepts (as Bitcoin Core's UniValue). Deeper
+ *  documents would exhaust the stack of the recursive code that walks values. */
+inline constexpr size_t MAX_JSON_DEPTH = 512;
+
+/** Parses untrusted JSON text. false (out untouched) on invalid JSON or nesting deeper than
+ *  MAX_JSON_DEPTH; the check runs before parsing, in constant stack space. */
+bool ParseJSON(std::string_view text, nlohmann::json& out);
 
 /** Name of a JSON value's type for error messages ("string", "number", "object", ...). */
 std::string JSONTypeName(const nlohmann::json& value);

@@ -10,4 +10,5 @@ void RegisterAllRPCCommands(CRPCTable& table)
     RegisterMempoolRPCCommands(table);
     RegisterMiningRPCCommands(table);
     RegisterRawTransactionRPCCommands(table);
+    RegisterNetRPCCommands(table);
 }

@@ -240,9 +240,7 @@ RPCHTTPReply ProcessJSONRPCBody(const CRPCTable& table, const std::string& body,
 {
     RPCHTTPReply http;
     nlohmann::json parsed;
-    try {
-        parsed = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::exception&) {
+    if (!ParseJSON(body, parsed)) {
         http.status = HTTP_INTERNAL_SERVER_ERROR;
         http.body = WriteJSON(JSONRPCReplyObj(nullptr, JSONRPCErrorObject(RPC_PARSE_ERROR, "Parse error"), nullptr,
                                               JSONRPCVersion::V1_LEGACY)) + "\n";

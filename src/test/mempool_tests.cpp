@@ -99,6 +99,8 @@ BOOST_AUTO_TEST_CASE(add_and_ancestor_accounting)
 BOOST_AUTO_TEST_CASE(remove_for_block_confirmed_and_conflicts)
 {
     CTxMemPool pool;
+    std::vector<uint256> added;
+    pool.SetAddedCallback([&](const CTransactionRef& tx) { added.push_back(tx->GetTxid()); });
     std::vector<std::pair<CTransactionRef, MemPoolRemovalReason>> removed;
     pool.SetRemovalCallback([&](const CTransactionRef& tx, MemPoolRemovalReason r) { removed.emplace_back(tx, r); });
     auto a = MakeTx({Confirmed(1)}, 2, 1);
@@ -111,6 +113,9 @@ BOOST_AUTO_TEST_CASE(remove_for_block_confirmed_and_conflicts)
     pool.AddUnchecked(Entry(d, 300));
     pool.AddUnchecked(Entry(e, 400));
     pool.AddUnchecked(Entry(other, 50));
+    BOOST_REQUIRE_EQUAL(added.size(), 5U);
+    BOOST_CHECK(added[0] == a->GetTxid());
+    BOOST_CHECK(added[4] == other->GetTxid());
 
     // The block confirms a and, in a different transaction, spends a:1 (which d spends).
     auto double_spend = MakeTx({COutPoint(a->GetTxid(), 1)}, 1, 99);

@@ -7,6 +7,7 @@
 #include <consensus/merkle.h>
 #include <consensus/pow.h>
 #include <node/mempool_accept.h>
+#include <node/mempool_persist.h>
 #include <node/mempool_sync.h>
 #include <node/miner.h>
 #include <node/validation.h>
@@ -17,6 +18,8 @@
 #include <util/time.h>
 
 #include <boost/test/unit_test.hpp>
+
+#include <fstream>
 
 namespace {
 
@@ -178,6 +181,50 @@ BOOST_AUTO_TEST_CASE(extra_nonce_and_grinding)
     BOOST_CHECK_MESSAGE(chainman->ProcessNewBlock(std::make_shared<const CBlock>(tmpl->block), true, &is_new, &state),
                         state.ToString());
     BOOST_CHECK_EQUAL(chainman->ActiveHeight(), 2);
+}
+
+BOOST_AUTO_TEST_CASE(mempool_dat_round_trip)
+{
+    Generate(101);
+    const CAmount subsidy = GetBlockSubsidy(1, params->GetConsensus());
+    auto parent = Spend(COutPoint(CoinbaseAt(1)->GetTxid(), 0), subsidy, 1000);
+    BOOST_REQUIRE(AcceptToMemoryPool(*chainman, *pool, parent, false).IsValid());
+    clock.SetMockTime(clock.Now() + 5);
+    auto child = Spend(COutPoint(parent->GetTxid(), 0), subsidy - 1000, 1000);
+    BOOST_REQUIRE(AcceptToMemoryPool(*chainman, *pool, child, false).IsValid());
+    const int64_t child_time = pool->GetEntry(child->GetTxid())->GetTime();
+
+    const std::filesystem::path path = dir.Path("mempool.dat");
+    std::string error;
+    BOOST_REQUIRE_MESSAGE(DumpMempool(*pool, path, error), error);
+
+    CTxMemPool fresh(pool->Options());
+    MempoolLoadStats stats;
+    BOOST_REQUIRE_MESSAGE(LoadMempool(*chainman, fresh, path, stats, error), error);
+    BOOST_CHECK_EQUAL(stats.read, 2U);
+    BOOST_CHECK_EQUAL(stats.accepted, 2U);
+    BOOST_CHECK(fresh.Exists(parent->GetTxid()));
+    BOOST_CHECK(fresh.Exists(child->GetTxid()));
+    BOOST_CHECK_EQUAL(fresh.GetEntry(child->GetTxid())->GetTime(), child_time);
+    fresh.Check();
+
+    // Loading again: everything is already there, nothing is accepted twice.
+    stats = {};
+    BOOST_REQUIRE(LoadMempool(*chainman, fresh, path, stats, error));
+    BOOST_CHECK_EQUAL(stats.failed, 2U);
+
+    // A corrupt file is reported, not fatal.
+    {
+        std::ofstream f(dir.Path("bad.dat"), std::ios::binary);
+        f << "garbage";
+    }
+    stats = {};
+    CTxMemPool other(pool->Options());
+    BOOST_CHECK(!LoadMempool(*chainman, other, dir.Path("bad.dat"), stats, error));
+    BOOST_CHECK(!error.empty());
+    BOOST_CHECK_EQUAL(other.Size(), 0U);
+    // A missing file is simply an empty pool.
+    BOOST_CHECK(LoadMempool(*chainman, other, dir.Path("none.dat"), stats, error));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -97,6 +97,19 @@ BOOST_AUTO_TEST_CASE(legacy_errors_and_status)
     BOOST_CHECK_EQUAL(r["error"]["code"], RPC_PARSE_ERROR);
 }
 
+BOOST_AUTO_TEST_CASE(deep_nesting_is_a_parse_error)
+{
+    // Deeply nested input must not exhaust the stack: rejected before parsing.
+    const size_t n = 100000;
+    std::string deep = R"({"method":"echo","id":1,"params":[)" + std::string(n, '[') + std::string(n, ']') + "]}";
+    json r = CallJSON(deep, 500);
+    BOOST_CHECK_EQUAL(r["error"]["code"], RPC_PARSE_ERROR);
+    // Within the limit it works.
+    std::string ok = R"({"method":"echo","id":1,"params":[)" + std::string(100, '[') + std::string(100, ']') + "]}";
+    r = CallJSON(ok, 200);
+    BOOST_CHECK(r["result"].is_array());
+}
+
 BOOST_AUTO_TEST_CASE(v2_shapes_and_notifications)
 {
     json r = CallJSON(R"({"jsonrpc":"2.0","method":"add","params":[1,1],"id":9})", 200);
@@ -214,6 +227,17 @@ BOOST_AUTO_TEST_CASE(control_commands)
     BOOST_CHECK_EQUAL(r["result"]["mempool"], false);
     r = CallJSON(R"({"method":"logging","params":[["bogus"]],"id":1})", 500);
     BOOST_CHECK_EQUAL(r["error"]["code"], RPC_INVALID_PARAMETER);
+
+    node.start_time = 1000;
+    node.clock.SetMockTime(1500);
+    r = CallJSON(R"({"method":"uptime","id":1})", 200);
+    BOOST_CHECK_EQUAL(r["result"], 500);
+    r = CallJSON(R"({"method":"setmocktime","params":[2000],"id":1})", 200);
+    BOOST_CHECK(r["result"].is_null());
+    BOOST_CHECK_EQUAL(node.clock.Now(), 2000);
+    r = CallJSON(R"({"method":"setmocktime","params":[-1],"id":1})", 500);
+    BOOST_CHECK_EQUAL(r["error"]["code"], RPC_INVALID_PARAMETER);
+    node.clock.SetMockTime(0);
 
     r = CallJSON(R"({"method":"getrpcinfo","id":1})", 200);
     BOOST_REQUIRE(r["result"]["active_commands"].is_array());

@@ -69,6 +69,27 @@ BOOST_AUTO_TEST_CASE(write_json_layout)
     BOOST_CHECK_EQUAL(WriteJSON(json("\xff")), "\"\xef\xbf\xbd\""); // invalid UTF-8 replaced, no throw
 }
 
+BOOST_AUTO_TEST_CASE(parse_json_bounded)
+{
+    json v;
+    BOOST_CHECK(ParseJSON(R"({"a":[1,2,{"b":"x"}]})", v));
+    BOOST_CHECK_EQUAL(v["a"][2]["b"], "x");
+    BOOST_CHECK(ParseJSON("5", v) && v == 5);
+    BOOST_CHECK(!ParseJSON("{bad", v));
+    BOOST_CHECK_EQUAL(v, 5); // untouched on failure
+    BOOST_CHECK(!ParseJSON("", v));
+    BOOST_CHECK(!ParseJSON("1 2", v));
+    std::string at_limit = std::string(MAX_JSON_DEPTH, '[') + std::string(MAX_JSON_DEPTH, ']');
+    BOOST_CHECK(ParseJSON(at_limit, v));
+    std::string over = std::string(MAX_JSON_DEPTH + 1, '[') + std::string(MAX_JSON_DEPTH + 1, ']');
+    BOOST_CHECK(!ParseJSON(over, v));
+    // Brackets inside strings (with escaped quotes) do not count.
+    std::string in_string = "[\"" + std::string(2000, '[') + "\\\"" + std::string(2000, '{') + "\"]";
+    BOOST_CHECK(ParseJSON(in_string, v));
+    BOOST_CHECK_EQUAL(v[0].get<std::string>().size(), 4001u);
+    BOOST_CHECK_THROW(ParseNonRFCJSONValue(over), std::runtime_error);
+}
+
 BOOST_AUTO_TEST_CASE(parse_hash_and_hex)
 {
     std::string hex64(64, 'a');

@@ -258,6 +258,30 @@ BOOST_AUTO_TEST_CASE(reorg_to_longer_fork_and_back_matches_rebuild)
     BOOST_CHECK(f.UtxoSet() == utxo_a);
 }
 
+BOOST_AUTO_TEST_CASE(in_block_spend_chain_disconnects_cleanly)
+{
+    ChainFixture f;
+    auto cbs = f.Generate(101);
+    const auto before = f.UtxoSet();
+    const CBlockIndex* fork = f.chainman->ActiveTip();
+    // A spends a coinbase; B spends A's first output inside the same block.
+    CMutableTransaction a = f.Spend(COutPoint(cbs[0], 0), 1000, 2);
+    const CTransaction a_tx(a);
+    CMutableTransaction b = f.SpendCoin(COutPoint(a_tx.GetTxid(), 0), a_tx.vout[0], 500);
+    BlockValidationState state;
+    // The order B, A is invalid: B's input does not exist yet.
+    BOOST_CHECK(!f.Process(f.MakeBlock(fork, {b, a}, 1500), &state));
+    BOOST_CHECK_EQUAL(state.GetRejectReason(), "bad-txns-inputs-missingorspent");
+    BOOST_CHECK(f.chainman->ActiveTip() == fork);
+    BOOST_REQUIRE_MESSAGE(f.Process(f.MakeBlock(fork, {a, b}, 1500), &state), state.ToString());
+    BOOST_CHECK(!f.chainman->CoinsTip().HaveCoin(COutPoint(a_tx.GetTxid(), 0)));
+    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(a_tx.GetTxid(), 1)));
+    // Invalidate the block: the UTXO set returns exactly to what it was.
+    BOOST_REQUIRE(f.chainman->InvalidateBlock(state, const_cast<CBlockIndex*>(f.chainman->ActiveTip())));
+    BOOST_CHECK(f.chainman->ActiveTip() == fork);
+    BOOST_CHECK(f.UtxoSet() == before);
+}
+
 BOOST_AUTO_TEST_CASE(invalid_blocks_rejected_with_reasons)
 {
     ChainFixture f(2);
@@ -369,6 +393,51 @@ BOOST_AUTO_TEST_CASE(parallel_script_checks_match_serial)
     }
     BOOST_CHECK_EQUAL(reasons[0], reasons[1]);
     BOOST_CHECK(reasons[0].find("input 0") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(headers_first_and_assumevalid)
+{
+    // A chain whose block 103 carries a bad signature, with two blocks on top. Its headers
+    // are accepted first; then the bodies. Without -assumevalid the bad block is rejected;
+    // with -assumevalid naming the last block, scripts of its ancestors are skipped.
+    for (bool assume : {false, true}) {
+        ChainFixture f;
+        auto cbs = f.Generate(102);
+        std::vector<CBlock> blocks;
+        const CBlockIndex* prev = f.chainman->ActiveTip();
+        for (int i = 0; i < 3; ++i) {
+            std::vector<CMutableTransaction> txs;
+            if (i == 0) {
+                txs.push_back(f.Spend(COutPoint(cbs[0], 0), 1000));
+                txs[0].vin[0].witness.stack[0][3] ^= 0x01;
+            }
+            blocks.push_back(f.MakeBlock(prev, txs, i == 0 ? 1000 : 0));
+            BlockValidationState state;
+            const CBlockIndex* last = nullptr;
+            BOOST_REQUIRE(f.chainman->ProcessNewBlockHeaders({blocks.back().GetHeader()}, state, &last));
+            BOOST_REQUIRE(last && last->GetBlockHash() == blocks.back().GetHash());
+            prev = last;
+        }
+        BOOST_CHECK_EQUAL(f.chainman->BestHeader()->height, 105);
+        BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 102);
+        if (assume) {
+            // Restart with the option; the header tree is persisted.
+            f.chainman->FlushStateToDisk(FlushMode::ALWAYS);
+            f.chainman.reset();
+            ChainstateOptions opts;
+            opts.datadir = f.dir.Path("regtest");
+            opts.clock = &f.clock;
+            opts.assumevalid = blocks.back().GetHash();
+            f.chainman = std::make_unique<ChainstateManager>(*f.params, opts);
+            std::string error;
+            BOOST_REQUIRE_MESSAGE(f.chainman->Load(error), error);
+            BOOST_CHECK_EQUAL(f.chainman->BestHeader()->height, 105);
+        }
+        bool all_ok = true;
+        for (const CBlock& b : blocks) all_ok &= f.Process(b);
+        BOOST_CHECK_EQUAL(all_ok, assume);
+        BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), assume ? 105 : 102);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(killed_process_leaves_consistent_state)

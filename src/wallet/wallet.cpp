@@ -7,6 +7,8 @@
 #include <node/coins.h>
 #include <node/mempool.h>
 #include <node/mempool_accept.h>
+#include <node/undo.h>
+#include <consensus/block_check.h>
 #include <node/validation.h>
 #include <node/policy.h>
 #include <script/address.h>
@@ -289,6 +291,28 @@ void CWallet::DetachChain()
 {
     if (m_attached && m_chainman) m_chainman->Signals().Unregister(this);
     m_attached = false;
+}
+
+void CWallet::TransactionAddedToMempool(const CTransactionRef& tx)
+{
+    std::lock_guard<std::mutex> lock(m_queue_mutex);
+    if (m_mempool_queue.size() < 100000) m_mempool_queue.push_back(tx); // bounded: a flood only loses pending display
+}
+
+void CWallet::ProcessMempoolQueue() const
+{
+    std::vector<CTransactionRef> queue;
+    {
+        std::lock_guard<std::mutex> lock(m_queue_mutex);
+        queue.swap(m_mempool_queue);
+    }
+    if (queue.empty()) return;
+    // Logically const: learning about transactions is what the query needs first.
+    auto* self = const_cast<CWallet*>(this);
+    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    WalletBatch batch(*m_db);
+    for (const auto& tx : queue) self->SyncTransaction(tx, uint256(), -1, 0, batch);
+    batch.Commit();
 }
 
 int CWallet::TipHeight() const { return m_chainman ? m_chainman->ActiveHeight() : -1; }
@@ -647,6 +671,7 @@ std::set<COutPoint> CWallet::SpentOutpoints() const
 
 std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, bool include_untrusted) const
 {
+    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     std::vector<WalletOutput> out;
     const auto spent = SpentOutpoints();
@@ -681,6 +706,7 @@ std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, boo
 
 WalletBalance CWallet::GetBalance(int min_depth) const
 {
+    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBalance b;
     const auto spent = SpentOutpoints();
@@ -706,12 +732,14 @@ WalletBalance CWallet::GetBalance(int min_depth) const
 
 std::map<uint256, WalletTx> CWallet::Transactions() const
 {
+    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     return m_txs;
 }
 
 std::optional<WalletTx> CWallet::GetTx(const uint256& txid) const
 {
+    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     auto it = m_txs.find(txid);
     if (it == m_txs.end()) return std::nullopt;
@@ -752,7 +780,34 @@ void CWallet::AbandonTransaction(const uint256& txid)
 
 CAmount CWallet::EstimateFeeRate() const
 {
+    // Median fee rate of the non-coinbase transactions of the last FEE_ESTIMATE_BLOCKS blocks
+    // (fees from the blocks' undo data); -fallbackfee when they hold none. Never below the
+    // mempool's minimum or the minimum relay fee.
+    constexpr int FEE_ESTIMATE_BLOCKS = 6;
     CAmount rate = m_fallback_fee;
+    if (m_chainman) {
+        std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
+        std::vector<CAmount> rates;
+        const node::CBlockIndex* idx = m_chainman->ActiveTip();
+        for (int i = 0; i < FEE_ESTIMATE_BLOCKS && idx && idx->height > 0; ++i, idx = idx->pprev) {
+            CBlock block;
+            node::BlockUndo undo;
+            if (!m_chainman->ReadBlock(idx, block) || !m_chainman->ReadUndo(idx, undo)) break;
+            if (undo.txs.size() + 1 != block.vtx.size()) continue;
+            for (size_t t = 1; t < block.vtx.size(); ++t) {
+                const CTransaction& tx = *block.vtx[t];
+                CAmount in = 0, out = 0;
+                for (const Coin& c : undo.txs[t - 1].spent) in += c.out.value;
+                for (const CTxOut& o : tx.vout) out += o.value;
+                const int64_t vsize = (GetTransactionWeight(tx) + 3) / 4;
+                if (vsize > 0 && in >= out) rates.push_back((in - out) * 1000 / vsize);
+            }
+        }
+        if (!rates.empty()) {
+            std::sort(rates.begin(), rates.end());
+            rate = rates[rates.size() / 2];
+        }
+    }
     if (m_mempool) rate = std::max<CAmount>(rate, m_mempool->GetMinFee().GetFeePerK());
     return std::max<CAmount>(rate, DEFAULT_MIN_RELAY_TX_FEE);
 }

@@ -172,7 +172,8 @@ public:
     CreatedTx CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb);
     /** Mempool acceptance then wallet entry. Throws WalletError with the reject reason. */
     void CommitTransaction(const CTransactionRef& tx, CAmount fee);
-    /** The fee rate used when none is given: max(mempool minimum, -fallbackfee). */
+    /** The fee rate used when none is given: the median fee rate of the last 6 blocks'
+     *  transactions, or -fallbackfee when they have none; at least the mempool minimum. */
     CAmount EstimateFeeRate() const;
     /** Signs every input that spends a wallet output; returns true when all inputs are signed.
      *  `errors` gets one text per unsigned input. Throws WalletError(-13) when locked. */
@@ -198,7 +199,16 @@ public:
 
     int TipHeight() const;
 
+    /** Mempool addition (any thread, pool lock held): only queued here, because taking the
+     *  wallet lock under the pool lock would invert the wallet -> pool lock order. The queue
+     *  is processed by the next wallet call that reads transactions or balances. */
+    void TransactionAddedToMempool(const CTransactionRef& tx);
+
 private:
+    void ProcessMempoolQueue() const;
+    mutable std::mutex m_queue_mutex;
+    mutable std::vector<CTransactionRef> m_mempool_queue;
+
     CWallet(std::string name, std::unique_ptr<WalletDatabase> db, bool mainnet, std::string hrp, uint32_t keypool);
 
     struct DescEntry {

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """oda-cli against a running node: plain calls, JSON arguments, -named, -stdin, -getinfo,
 errors and exit codes."""
+import os
 import subprocess
 
 from test_framework.blocktools import MiniWallet
 from test_framework.test_framework import ODATestFramework
-from test_framework.util import assert_equal
+from test_framework.util import assert_equal, wait_until
 
 
 class InterfaceCLITest(ODATestFramework):
@@ -56,6 +57,9 @@ class InterfaceCLITest(ODATestFramework):
         self.log.info("-rpcwait waits for a node that is starting")
         self.stop_node(0)
         node.start()
+        # As with Bitcoin Core, -rpcwait retries refused connections, not a missing cookie:
+        # wait for the cookie (written before the RPC server is warm) to avoid that race.
+        wait_until(lambda: os.path.exists(node.cookie_path), timeout=60)
         assert_equal(node.cli("-rpcwait", "getblockcount"), 3)
         node.wait_for_rpc_connection()
 

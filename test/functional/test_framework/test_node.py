@@ -184,8 +184,14 @@ class TestNode:
                 last_error = e
             time.sleep(0.1)
         self.kill_process()
-        raise FailedToStartError(f"node{self.index} did not answer RPC within {self.start_timeout} s "
-                                 f"(last error: {last_error!r})")
+        hints = ""
+        try:
+            with open(self.debug_log_path, encoding="utf8", errors="replace") as f:
+                hints = " ".join(l.strip() for l in f if "failed" in l.lower() or "error" in l.lower())[-500:]
+        except OSError:
+            pass
+        raise FailedToStartError(f"node{self.index} did not answer RPC on 127.0.0.1:{self.rpc_port} within "
+                                 f"{self.start_timeout} s (last error: {last_error!r}) {hints}")
 
     def is_running(self):
         return self.process is not None and self.process.poll() is None

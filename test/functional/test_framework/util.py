@@ -9,8 +9,9 @@ from .authproxy import JSONRPCException
 
 # Ports: each concurrently running test gets its own block of ports, chosen from --portseed
 # (the test's process id by default) so parallel runs never collide.
+# Stay below Linux's ephemeral range (32768+), where outgoing connections take their ports.
 PORT_MIN = 21000
-PORT_SLOTS = 1000
+PORT_SLOTS = 700
 PORTS_PER_SLOT = 16
 MAX_NODES = 8
 PORT_SEED = None  # set by the framework before any port is handed out
