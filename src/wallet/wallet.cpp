@@ -601,6 +601,7 @@ bool CWallet::SyncTransaction(const CTransactionRef& tx, const uint256& block_ha
 
 void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
 {
+    ProcessMempoolQueue(); // transactions seen in the mempool come before the block that may conflict them
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBatch batch(*m_db);
     for (const auto& tx : block->vtx) SyncTransaction(tx, index->GetBlockHash(), index->height, index->GetBlockTime(), batch);
@@ -610,6 +611,7 @@ void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const n
 
 void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
 {
+    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBatch batch(*m_db);
     const uint256 hash = index->GetBlockHash();

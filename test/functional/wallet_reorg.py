@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """wallet_reorg: a confirmed payment becomes unconfirmed when its block is disconnected and
-confirms again in the new chain; balances follow; a coinbase of a disconnected block leaves."""
+confirms again in the new chain; balances follow; a coinbase of a disconnected block leaves;
+a confirmed double spend (signrawtransactionwithwallet + generateblock) marks the wallet
+transaction conflicted (negative confirmations)."""
 from decimal import Decimal
 
 from test_framework.test_framework import ODATestFramework
@@ -54,6 +56,25 @@ class WalletReorgTest(ODATestFramework):
         self.log.info("Reconsider the old block: the longer new chain stays active")
         node.reconsiderblock(block)
         assert_equal(payee.gettransaction(txid)["confirmations"], 2)
+
+        self.log.info("A confirmed double spend marks the unconfirmed wallet transaction conflicted")
+        before = {(u["txid"], u["vout"]): u["amount"] for u in payer.listunspent()}
+        tx_a = payer.sendtoaddress(payee.getnewaddress(), 1)
+        spent = node.decoderawtransaction(payer.gettransaction(tx_a)["hex"])["vin"][0]
+        value = before[(spent["txid"], spent["vout"])]
+        raw = node.createrawtransaction([{"txid": spent["txid"], "vout": spent["vout"]}],
+                                        {payer.getnewaddress(): value - Decimal("0.001")})
+        signed = payer.signrawtransactionwithwallet(raw)
+        assert_equal(signed["complete"], True)
+        tx_b = node.decoderawtransaction(signed["hex"])["txid"]
+        node.generateblock(payer.getnewaddress(), [signed["hex"]])
+        assert_equal(payer.gettransaction(tx_b)["confirmations"], 1)
+        assert_equal(payer.gettransaction(tx_a)["confirmations"], -1)
+        assert_equal(payee.gettransaction(tx_a)["confirmations"], -1)
+        assert tx_a not in node.getrawmempool()
+        # The conflicted payment counts nowhere; the double spend's output is trusted.
+        assert all(u["txid"] != tx_a for u in payer.listunspent(0) + payee.listunspent(0))
+        assert any(u["txid"] == tx_b for u in payer.listunspent())
 
 
 if __name__ == "__main__":
