@@ -135,6 +135,9 @@ class WalletBasicTest(ODATestFramework):
         assert_equal(sorted(n0.listwallets()), ["second", "w0"])
         assert_raises_rpc_error(-35, "already loaded", n0.loadwallet, "second")
         assert_raises_rpc_error(-18, "not loaded", wallet_rpc(n0, "nosuch").getbalance)
+        # oda-cli -rpcwallet selects the endpoint.
+        assert_equal(n0.cli("getbalance", extra=["-rpcwallet=second"]), Decimal("0"))
+        assert_equal(n0.cli("getbalance", extra=["-rpcwallet=w0"]), w0.getbalance())
 
         self.log.info("Wallets survive a restart (-wallet= loads them)")
         bal_before = w0.getbalance()
