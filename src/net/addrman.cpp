@@ -94,7 +94,8 @@ std::optional<CAddress> AddrMan::Select(int64_t now, const std::set<CService>& e
     std::vector<const AddrInfo*> tried, fresh;
     for (const auto& [svc, e] : m_entries) {
         if (exclude.count(svc)) continue;
-        if (e.last_try != 0 && now - e.last_try < RETRY_DELAY_SECONDS) continue;
+        // Recently tried without success since: wait. (A success resets the delay.)
+        if (e.last_try != 0 && e.last_try > e.last_success && now - e.last_try < RETRY_DELAY_SECONDS) continue;
         (e.last_success ? tried : fresh).push_back(&e);
     }
     if (tried.empty() && fresh.empty()) return std::nullopt;
@@ -114,7 +115,8 @@ std::vector<CAddress> AddrMan::GetAddr(size_t max_count, size_t max_pct)
     }
     std::shuffle(all.begin(), all.end(), m_rng);
     size_t n = std::min(max_count, all.size());
-    if (max_pct < 100) n = std::min(n, all.size() * max_pct / 100);
+    // Rounded up, so that a small book still shares something.
+    if (max_pct < 100) n = std::min(n, (all.size() * max_pct + 99) / 100);
     all.resize(n);
     return all;
 }

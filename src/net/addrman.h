@@ -9,7 +9,7 @@
 // - Non-routable addresses (private, loopback, unspecified) are ignored unless allow_local
 //   (regtest and tests, where every node is on 127.0.0.1).
 // - Select() picks randomly, preferring (50 %) addresses that worked before, and skips those
-//   tried in the last 60 s. Randomness is not consensus: it comes from an OS-seeded generator.
+//   tried in the last 60 s without a success since. Randomness is not consensus: it comes from an OS-seeded generator.
 // - Files: magic "ODAP", format version, network magic, entries, SHA256d checksum of all
 //   preceding bytes. A file that is truncated, corrupt, for another network or of an unknown
 //   version is rejected (Load returns false with an error; the caller starts empty).

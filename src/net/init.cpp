@@ -30,12 +30,13 @@ bool StartP2P(NodeContext& node, std::string& error)
     const ChainParams& params = *node.chainparams;
     const std::string datadir = args.GetDataDirNet().string();
     const auto magic = params.MessageStart();
-    const bool regtest = params.GetChainType() == ChainType::REGTEST;
 
     auto banman = std::make_shared<net::BanMan>(datadir + "/banlist.dat", magic);
     std::string load_error;
     if (!banman->Load(load_error)) LogPrintf("P2P: no usable banlist.dat (%s), starting with an empty ban list\n", load_error.c_str());
-    auto addrman = std::make_shared<net::AddrMan>(magic, /*allow_local=*/regtest || args.GetBoolArg("-allowlocaladdrs", false));
+    // Like Bitcoin Core, loopback/private addresses are not gossiped or dialled automatically
+    // (tests that split a regtest network rely on it), unless -allowlocaladdrs.
+    auto addrman = std::make_shared<net::AddrMan>(magic, /*allow_local=*/args.GetBoolArg("-allowlocaladdrs", false));
     if (!addrman->Load(datadir + "/peers.dat", load_error)) {
         LogPrintf("P2P: no usable peers.dat (%s), starting with an empty address book\n", load_error.c_str());
     } else {
@@ -147,7 +148,7 @@ void AddP2PArgs(ArgsManager& args)
     args.AddArg("-blocksonly", "Do not relay transactions (default: 0)", F, C);
     args.AddArg("-torrentport=<port>", "Torrent port advertised in the version message (default: the network's torrent port)", F, C);
     args.AddArg("-blockstalltimeout=<n>", "Seconds a requested block may take before the peer is dropped as a staller (default: 60)", F | ArgsManager::DEBUG_ONLY, OptionsCategory::DEBUG_TEST);
-    args.AddArg("-allowlocaladdrs", "Keep private/loopback addresses in the address book (default: 1 on regtest)", F | ArgsManager::DEBUG_ONLY, OptionsCategory::DEBUG_TEST);
+    args.AddArg("-allowlocaladdrs", "Keep private/loopback addresses in the address book, so they are shared and dialled automatically (default: 0)", F | ArgsManager::DEBUG_ONLY, OptionsCategory::DEBUG_TEST);
 }
 
 NodeService MakeP2PService()

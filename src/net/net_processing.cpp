@@ -69,6 +69,8 @@ struct PeerManager::Peer {
     std::set<uint256> tx_known;
     std::map<uint256, int64_t> tx_requested; //!< txid -> request time (mono seconds)
     int64_t next_tx_announce_us{0};
+    // getdata requests not served yet (served while the send buffer has room)
+    std::deque<CInv> getdata_queue;
     // addr rate limit
     double addr_tokens{MAX_ADDR_TOKENS};
     int64_t addr_token_time_us{0};
@@ -176,6 +178,12 @@ bool PeerManager::ProcessMessages(CNode& node)
     auto it = m_peers.find(node.id);
     if (it == m_peers.end()) return false;
     Peer& peer = *it->second;
+    if (!peer.getdata_queue.empty()) {
+        // Finish earlier requests before reading more (as Bitcoin Core): bounds what one peer
+        // can make us queue for sending.
+        ServeGetData(node, peer);
+        if (!peer.getdata_queue.empty()) return false;
+    }
     bool resume = false;
     std::optional<NetMessage> msg = node.PopMessage(m_connman.Options().max_receive_buffer, resume);
     if (resume) m_connman.WakeMessageHandler();
@@ -316,6 +324,7 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
                     peer.best_known = index;
                 }
             } else if (inv.IsTx()) {
+                if (peer.tx_known.size() >= 100000) peer.tx_known.clear(); // bound memory; worst case a re-announce
                 peer.tx_known.insert(inv.hash);
                 if (ibd || !m_mempool || !m_opts.relay_txs) continue;
                 if (m_mempool->Exists(inv.hash) || m_orphanage.Have(inv.hash) || m_recent_rejects.count(inv.hash)) continue;
@@ -338,7 +347,8 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
             Misbehaving(node, peer, 100, std::string("bad getdata: ") + e.what());
             return;
         }
-        HandleGetData(node, peer, invs);
+        peer.getdata_queue.insert(peer.getdata_queue.end(), invs.begin(), invs.end());
+        ServeGetData(node, peer);
     } else if (command == msgtype::NOTFOUND) {
         for (const CInv& inv : ParseInv(payload)) {
             if (inv.IsTx()) peer.tx_requested.erase(inv.hash);
@@ -542,11 +552,12 @@ void PeerManager::ProcessOrphansOf(const uint256& parent)
     }
 }
 
-void PeerManager::HandleGetData(CNode& node, Peer& peer, const std::vector<CInv>& invs)
+void PeerManager::ServeGetData(CNode& node, Peer& peer)
 {
     std::vector<CInv> notfound;
-    for (const CInv& inv : invs) {
-        if (node.disconnect) return;
+    while (!peer.getdata_queue.empty() && !node.pause_send && !node.disconnect) {
+        const CInv inv = peer.getdata_queue.front();
+        peer.getdata_queue.pop_front();
         if (inv.IsBlock()) {
             CBlock block;
             bool found = false;
@@ -752,8 +763,10 @@ void PeerManager::UpdateStats(const CNode& node, const Peer& peer)
     s.blocks_in_flight = peer.blocks_in_flight;
     if (peer.best_known) {
         s.synced_headers = peer.best_known->height;
-        // Blocks we know the peer has: the common part of its best chain and ours.
-        s.synced_blocks = peer.best_known->height;
+        // Blocks we know the peer has and we have too: the common part of its chain and ours.
+        std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+        const CBlockIndex* common = m_chainman.ActiveChain().FindFork(peer.best_known);
+        s.synced_blocks = common ? common->height : -1;
     }
     std::lock_guard<std::mutex> lock(m_stats_mutex);
     m_stats[node.id] = s;

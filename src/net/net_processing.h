@@ -111,7 +111,8 @@ private:
     void HandleHeaders(CNode& node, Peer& peer, const std::vector<CBlockHeader>& headers);
     void HandleBlock(CNode& node, Peer& peer, const std::shared_ptr<CBlock>& block);
     void HandleTx(CNode& node, Peer& peer, const CTransactionRef& tx);
-    void HandleGetData(CNode& node, Peer& peer, const std::vector<CInv>& invs);
+    /** Serves queued getdata items while the peer's send buffer has room. */
+    void ServeGetData(CNode& node, Peer& peer);
     void RequestBlocks(CNode& node, Peer& peer);
     void AnnounceBlocks(CNode& node, Peer& peer, const std::vector<uint256>& hashes);
     void AnnounceTransactions(CNode& node, Peer& peer);

@@ -14,6 +14,7 @@
 #include <event2/thread.h>
 
 #include <chrono>
+#include <future>
 #include <cstring>
 
 // ---------------------------------------------------------------- IPSubnet
@@ -218,6 +219,18 @@ void HTTPServer::RunInEventLoop(std::function<void()> fn)
     if (event_base_once(m_base, -1, EV_TIMEOUT, RunFunctionCallback, heap_fn, &now) != 0) delete heap_fn;
 }
 
+void HTTPServer::RunInEventLoopAndWait(std::function<void()> fn)
+{
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> finished = done->get_future();
+    RunInEventLoop([fn = std::move(fn), done]() {
+        fn();
+        done->set_value();
+    });
+    // Bounded: a wedged event loop must not hang shutdown.
+    finished.wait_for(std::chrono::seconds(5));
+}
+
 void HTTPServer::OnRequest(evhttp_request* req, void* arg) { static_cast<HTTPServer*>(arg)->HandleRequest(req); }
 
 void HTTPServer::OnRequestComplete(evhttp_request*, void* arg) { static_cast<HTTPServer*>(arg)->m_open_requests--; }
@@ -384,13 +397,15 @@ void HTTPServer::Stop()
     // the loop: a bounded wait, so a stuck client cannot hold up shutdown.
     std::vector<evhttp_bound_socket*> sockets = std::move(m_sockets);
     evhttp* http = m_http;
-    RunInEventLoop([http, sockets]() {
+    RunInEventLoopAndWait([http, sockets]() {
         for (evhttp_bound_socket* s : sockets) evhttp_del_accept_socket(http, s);
     });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (m_open_requests.load() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    // Callbacks scheduled before this one (replies of the last requests) have run when it runs.
+    RunInEventLoopAndWait([] {});
     event_base_loopbreak(m_base);
     if (m_event_thread.joinable()) m_event_thread.join();
     evhttp_free(m_http);

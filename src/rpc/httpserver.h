@@ -137,6 +137,8 @@ private:
     void WorkerLoop();
     /** Runs fn on the event-loop thread (from any thread). */
     void RunInEventLoop(std::function<void()> fn);
+    /** RunInEventLoop and wait (at most a few seconds) until fn has run. */
+    void RunInEventLoopAndWait(std::function<void()> fn);
 
     event_base* m_base{nullptr};
     evhttp* m_http{nullptr};

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(bounded)
     BOOST_CHECK(am.Find(good));
     // getaddr bounds
     BOOST_CHECK_EQUAL(am.GetAddr(10, 100).size(), 10U);
-    BOOST_CHECK_EQUAL(am.GetAddr(1000, 23).size(), 11U);
+    BOOST_CHECK_EQUAL(am.GetAddr(1000, 23).size(), 12U); // 23 % of 50, rounded up
 }
 
 BOOST_AUTO_TEST_CASE(selection)
@@ -68,6 +68,9 @@ BOOST_AUTO_TEST_CASE(selection)
     am.Attempt(a.service, NOW);
     for (int i = 0; i < 50; ++i) BOOST_CHECK(am.Select(NOW)->service == b.service);
     BOOST_CHECK(!am.Select(NOW, {b.service}));
+    // A success lifts the retry delay.
+    am.Good(b.service, NOW);
+    BOOST_CHECK(am.Select(NOW, {a.service})->service == b.service);
     // After the retry delay a is eligible again.
     BOOST_CHECK(am.Select(NOW + AddrMan::RETRY_DELAY_SECONDS, {b.service})->service == a.service);
 }

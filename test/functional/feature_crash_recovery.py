@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """SIGKILL the node while blocks are being submitted, restart it, check its state is
 consistent (chain links, UTXO set matches the chain, it keeps mining), several times."""
+import http.client
 import random
 import threading
 import time
@@ -15,13 +16,14 @@ ROUNDS = 5
 
 
 class Submitter(threading.Thread):
-    """Keeps mining blocks (generatetoaddress, and Python-built blocks through submitblock, some
-    with a spend) on its own RPC connection until the node dies."""
+    """Keeps mining blocks on its own RPC connection until the node dies: alternately
+    generatetoaddress, and Python-built blocks carrying a key-path spend through submitblock."""
 
     def __init__(self, node, wallet):
         super().__init__(daemon=True)
         self.rpc = node.get_rpc(timeout=30)
-        self.wallet = wallet
+        self.wallet = MiniWallet(self.rpc, key=wallet.key)
+        self.wallet.utxos = list(wallet.utxos)
         self.accepted = 0
         self.error = None
 
@@ -29,18 +31,23 @@ class Submitter(threading.Thread):
         try:
             while True:
                 if self.accepted % 2 == 0:
-                    self.rpc.generatetoaddress(1, self.wallet.address)
+                    for h in self.rpc.generatetoaddress(1, self.wallet.address):
+                        self.wallet.scan_block(h)
                 else:
                     tip = self.rpc.getbestblockhash()
                     hdr = self.rpc.getblockheader(tip)
-                    cb = create_coinbase(hdr["height"] + 1, self.wallet.script_pubkey)
-                    block = create_block(tip, cb, max(hdr["mediantime"] + 1, hdr["time"] + 1, int(time.time())))
+                    spend = self.wallet.create_self_transfer()
+                    cb = create_coinbase(hdr["height"] + 1, self.wallet.script_pubkey, spend["fee"])
+                    block = create_block(tip, cb, max(hdr["mediantime"] + 1, hdr["time"] + 1, int(time.time())),
+                                         [spend["tx"]])
                     block.solve()
                     result = self.rpc.submitblock(block.serialize().hex())
                     if result is not None:
                         raise AssertionError(f"submitblock refused a valid block: {result}")
+                    for tx in block.vtx:
+                        self.wallet._apply_tx(tx, hdr["height"] + 1)
                 self.accepted += 1
-        except (OSError, JSONRPCException, ConnectionError) as e:
+        except (OSError, JSONRPCException, ConnectionError, http.client.HTTPException) as e:
             self.error = e  # the node was killed: expected
         except AssertionError as e:
             self.error = e

@@ -52,6 +52,7 @@ class FrameworkSelfTest(ODATestFramework):
         self.test_p2p_framing()
         self.test_authproxy()
         self.test_miniwallet_signing()
+        self.test_missing_binary_is_a_failure()
 
     def test_bip340(self):
         self.log.info("BIP 340 vectors")
@@ -250,6 +251,23 @@ class FrameworkSelfTest(ODATestFramework):
         assert not verify_schnorr(wallet.key.xonly, sighash, sig)  # the tweak matters
         assert_equal(tx_from_hex(res["hex"]).wtxid, res["wtxid"])
         assert_equal(tx.get_vsize(), 111)  # 1-in 1-out key-path spend, as in Bitcoin
+
+    def test_missing_binary_is_a_failure(self):
+        self.log.info("A node test without odad fails (exit 1) and says where odad was expected")
+        import subprocess
+        import sys
+        conf = os.path.join(self.options.tmpdir, "nobuild.ini")
+        with open(conf, "w") as f:
+            f.write("[environment]\nSRCDIR=/nonexistent\nBUILDDIR=/nonexistent/build\nEXEEXT=\n"
+                    "[components]\nENABLE_WALLET=false\nENABLE_ZMQ=false\n")
+        here = os.path.dirname(os.path.abspath(__file__))
+        env = {k: v for k, v in os.environ.items() if k not in ("ODAD", "ODACLI")}
+        proc = subprocess.run([sys.executable, os.path.join(here, "feature_basic.py"), "--configfile", conf,
+                               "--tmpdir", os.path.join(self.options.tmpdir, "nobuild")],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=60)
+        out = proc.stdout.decode()
+        assert_equal(proc.returncode, 1)
+        assert "odad not found at /nonexistent/build/src/odad" in out, out
 
 
 if __name__ == "__main__":

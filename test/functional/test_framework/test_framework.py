@@ -86,11 +86,11 @@ class ODATestFramework:
         parser.add_argument("--randomseed", type=int, help="seed for the test's random choices")
         self.add_options(parser)
         self.options = parser.parse_args()
-        util.PORT_SEED = self.options.portseed
+        util.PORT_SEED = util.choose_port_seed(self.options.portseed)
         self._setup_logging()
         seed = self.options.randomseed if self.options.randomseed is not None else random.randrange(1 << 32)
         random.seed(seed)
-        self.log.debug("random seed %d, port seed %d", seed, self.options.portseed)
+        self.log.debug("random seed %d, port seed %d", seed, util.PORT_SEED)
 
         status = TEST_EXIT_FAILED
         try:

@@ -23,6 +23,30 @@ def _slot():
     return PORT_SEED % PORT_SLOTS
 
 
+def _slot_is_free(slot):
+    import socket
+    base = PORT_MIN + slot * PORTS_PER_SLOT
+    for port in range(base, base + PORTS_PER_SLOT):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def choose_port_seed(seed, attempts=100):
+    """seed, or the next seed whose whole port block can be bound right now (other programs on
+    the machine, or other test runs, may hold ports of the first choice)."""
+    # Step far (353 is prime, so every slot is eventually tried): the runner hands out
+    # consecutive seeds, and a neighbour's slot is the worst place to move to.
+    for i in range(attempts):
+        candidate = seed + i * 353
+        if _slot_is_free(candidate % PORT_SLOTS):
+            return candidate
+    return seed
+
+
 def p2p_port(n):
     assert 0 <= n < MAX_NODES
     return PORT_MIN + _slot() * PORTS_PER_SLOT + n

@@ -1,0 +1,62 @@
+// The consensus engine: batched integer inference and dataset scoring on libtorch
+// (ATen int8/int16/int32 tensors as containers and for the layers without
+// weights) with exact integer matrix kernels (kernels.h) for Dense and Conv2D.
+//
+// Contract: for every model and input it returns exactly what the reference
+// interpreter (reference.h) returns, bit for bit, independent of the libtorch
+// thread count and of the kernel (AVX2 or scalar). This header does not include
+// libtorch, so callers compile quickly.
+#ifndef ODA_ODA_ENGINE_ENGINE_H
+#define ODA_ODA_ENGINE_ENGINE_H
+
+#include <oda/engine/kernels.h>
+#include <oda/model/dataset.h>
+#include <oda/model/model.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace oda::engine {
+
+/** A validated model prepared once for repeated inference (weights packed for the
+ *  kernels). Immutable after construction; Run/Score may be called concurrently. */
+class CompiledModel
+{
+public:
+    explicit CompiledModel(const model::Model& model, KernelKind kernel = KernelKind::AUTO);
+    ~CompiledModel();
+    CompiledModel(const CompiledModel&) = delete;
+    CompiledModel& operator=(const CompiledModel&) = delete;
+
+    /** Runs `count` inputs stored one after the other (each ShapeElements(input shape)
+     *  int8 values). Returns one output per input. */
+    std::vector<model::ModelOutput> Run(const int8_t* inputs, size_t count) const;
+    model::ModelOutput RunOne(const int8_t* input) const;
+
+    /** Scores the model on a dataset. Throws std::invalid_argument (with the
+     *  CheckDataset message) if the dataset does not fit the model. */
+    int64_t Score(const model::Dataset& dataset) const;
+
+    /** Samples per internal batch (bounded so that activations stay below ~64 MiB). */
+    size_t BatchSize() const;
+    KernelKind Kernel() const;
+    const model::Model& GetModel() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/** One-shot helpers (compile, then run or score). */
+model::ModelOutput EngineRun(const model::Model& model, const int8_t* input);
+int64_t EngineScore(const model::Model& model, const model::Dataset& dataset);
+
+/** libtorch intra-op thread count (at::set_num_threads / get_num_threads), so that
+ *  callers and tests need not include libtorch. */
+void SetEngineThreads(int threads);
+int GetEngineThreads();
+
+} // namespace oda::engine
+
+#endif // ODA_ODA_ENGINE_ENGINE_H

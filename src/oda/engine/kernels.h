@@ -1,0 +1,93 @@
+// Exact integer kernels for the consensus engine's hot loops (no libtorch here):
+// a u8 x s8 -> int32 matrix product chosen at run time (AVX-512 VNNI vpdpbusd,
+// AVX2 vpmaddwd on int16, or portable scalar), im2col for convolutions and the
+// requantization epilogue. Exactness: the architecture's overflow proof bounds
+// every partial sum of a layer's products inside int32, so any summation order
+// gives the same int32 result, with or without SIMD.
+#ifndef ODA_ODA_ENGINE_KERNELS_H
+#define ODA_ODA_ENGINE_KERNELS_H
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace oda::engine {
+
+/** Which matrix kernel to use. AUTO = the fastest this CPU supports. */
+enum class KernelKind { AUTO, SCALAR, AVX2, AVX512VNNI };
+
+/** CPU features, checked once with __builtin_cpu_supports. */
+bool CpuHasAvx2();
+bool CpuHasAvx512Vnni();
+/** The kernel that will actually run: AUTO picks AVX512VNNI, else AVX2, else
+ *  SCALAR; a requested kernel the CPU lacks falls back the same way. */
+KernelKind ResolveKernel(KernelKind kind);
+const char* KernelName(KernelKind kind);
+
+/** Activations enter the kernels as unsigned bytes a = x + 128 (x int8), so that
+ *  (x - zp) * w = a * w - (zp + 128) * w: the zero point moves into the bias
+ *  (OffsetBiases) and the AVX-512 VNNI u8 x s8 dot product applies. Every partial
+ *  sum of a * w is bounded by fan_in * 255 * 128 <= INT32_MAX (the architecture's
+ *  overflow proof), and the final int32 is exact because int32 addition wraps
+ *  modulo 2^32 and the true accumulator fits int32. */
+inline uint8_t ToKernelByte(int8_t x) { return static_cast<uint8_t>(static_cast<uint8_t>(x) ^ 0x80); }
+
+/** A weight matrix W[n][k] (n output columns, k = fan-in) packed for one kernel:
+ *  panels of 16 columns; k is padded with zero weights to a multiple of 4. */
+struct PackedWeights {
+    KernelKind kind{KernelKind::SCALAR};  //!< resolved kernel this packing is for
+    size_t n{0};
+    size_t k{0};
+    size_t k_padded{0};                   //!< minimum row length (bytes) of the activation rows
+    std::vector<int8_t> bytes;            //!< SCALAR / AVX512VNNI: [panel][k/4][16 columns][4]
+    std::vector<int16_t> words;           //!< AVX2: [panel][k/2][16 columns][2]
+    std::vector<int64_t> column_sums;     //!< sum over k of W[j][k]
+};
+
+/** Packs row-major int8 weights [n][k] for `kind` (resolved with ResolveKernel). */
+PackedWeights PackWeights(const int8_t* w, size_t n, size_t k, KernelKind kind);
+
+/** bias[j] - (input_zero_point + 128) * column_sums[j], wrapped to int32 (see above). */
+std::vector<int32_t> OffsetBiases(const PackedWeights& b, const int32_t* bias, int32_t input_zero_point);
+
+/** C[m][j] = offset_bias[j] + sum_k A[m][k] * W[j][k] (mod 2^32) for m < rows, j < b.n.
+ *  A: rows of kernel bytes with stride lda >= b.k_padded; bytes beyond b.k are ignored
+ *  (their weights are 0). C: int32 rows with stride ldc >= b.n. */
+void MatMulBias(const uint8_t* a, size_t rows, size_t lda, const PackedWeights& b, const int32_t* offset_bias,
+                int32_t* c, size_t ldc);
+
+/** Requantization constants of one output channel (see oda/model/arithmetic.h). */
+struct ChannelRequant {
+    int32_t multiplier{0};
+    int32_t left_shift{0};   //!< 0..32 (larger shifts saturate exactly like 32)
+    int32_t right_shift{0};  //!< 0..40 (larger shifts give 0 exactly like 40)
+    int32_t zero_point{0};
+};
+
+/** out[m][j] = Requantize(acc[m][j]) with the constants of channel j, written to
+ *  out + m * out_row_stride + j * out_col_stride (so conv outputs land in C,H,W order). */
+void RequantizeRows(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const ChannelRequant* channels,
+                    int8_t* out, size_t out_row_stride, size_t out_col_stride);
+
+/** out[i] = Requantize(acc[i]) for i < count with one channel's constants (vectorized). */
+void RequantizeChannel(const int32_t* acc, size_t count, const ChannelRequant& channel, int8_t* out);
+
+/** Convolution geometry for im2col. */
+struct ConvGeometry {
+    size_t channels, height, width;  //!< input C,H,W
+    size_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+    size_t out_h, out_w;
+};
+
+/** Writes output positions [first, first + count) (row-major over out_h x out_w) of one
+ *  sample as rows of kernel bytes in (c, ky, kx) order. Padding holds the input zero
+ *  point (so it adds (zp - zp) * w = 0); the row tail up to lda is 0. */
+void Im2Col(const int8_t* x, int8_t zero_point, const ConvGeometry& g, size_t first, size_t count,
+            uint8_t* rows, size_t lda);
+
+/** Rows of kernel bytes from int8 rows: dst[m][i] = ToKernelByte(src[m][i]) for i < k, 0 up to lda. */
+void ToKernelRows(const int8_t* src, size_t rows, size_t k, uint8_t* dst, size_t lda);
+
+} // namespace oda::engine
+
+#endif // ODA_ODA_ENGINE_KERNELS_H
