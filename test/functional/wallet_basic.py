@@ -7,7 +7,7 @@ from decimal import Decimal
 from test_framework.test_framework import ODATestFramework
 from test_framework.p2p import connect_nodes
 from test_framework.util import assert_equal, assert_raises_rpc_error, sync_blocks, sync_mempools
-from wallet_util import copy_blocks, wallet_rpc
+from walletutil import copy_blocks, wallet_rpc
 
 COINBASE_MATURITY = 100
 

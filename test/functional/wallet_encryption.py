@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error
-from wallet_util import wallet_rpc
+from walletutil import wallet_rpc
 
 LOCKED = "Error: Please enter the wallet passphrase with walletpassphrase first."
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal
-from wallet_util import wallet_rpc
+from walletutil import wallet_rpc
 
 
 class WalletReorgTest(ODATestFramework):
