@@ -1,8 +1,14 @@
 // odad: the ODA node. The life cycle is in node/init (AppMain); this file only lists the
 // services that live outside node/ (layering), in start order.
+#include <config/oda-config.h>
 #include <node/init.h>
 #include <net/init.h>
 #include <rpc/httprpc.h>
+#ifdef ENABLE_WALLET
+#include <node/context.h>
+#include <rpc/register.h>
+#include <wallet/load.h>
+#endif
 
 #include <vector>
 
@@ -11,6 +17,19 @@ int main(int argc, char* argv[])
     std::vector<NodeService> services;
     services.push_back(MakeRPCService());
     services.push_back(MakeP2PService());
-    // Later: ZMQ notifications, wallet.
+#ifdef ENABLE_WALLET
+    {
+        // The wallet's RPC commands join the table once the wallet service runs.
+        NodeService wallet = MakeWalletService();
+        auto start = wallet.start;
+        wallet.start = [start](NodeContext& node, std::string& error) {
+            if (!start(node, error)) return false;
+            if (node.rpc_table && node.wallet_manager) RegisterWalletRPCCommands(*node.rpc_table);
+            return true;
+        };
+        services.push_back(wallet);
+    }
+#endif
+    // Later: ZMQ notifications.
     return AppMain(argc, argv, services);
 }

@@ -33,6 +33,7 @@ class ChainstateManager;
 } // namespace node
 class CRPCTable;
 class DirectoryLock;
+class WalletManager;
 namespace net {
 class AddrMan;
 class BanMan;
@@ -64,6 +65,8 @@ struct NodeContext {
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;
 
+    //! Loaded wallets (wallet service; nullptr with -disablewallet or without the wallet build).
+    std::shared_ptr<WalletManager> wallet_manager;
     // P2P (net/init.cpp, the "p2p" service).
     std::shared_ptr<net::AddrMan> addrman;
     std::shared_ptr<net::BanMan> banman;

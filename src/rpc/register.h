@@ -9,6 +9,10 @@ class CRPCTable;
 void RegisterControlRPCCommands(CRPCTable& table);
 void RegisterBlockchainRPCCommands(CRPCTable& table);
 void RegisterNetRPCCommands(CRPCTable& table);
+/** Wallet commands (rpc/wallet.cpp, compiled into libodawallet.a when the wallet is built).
+ *  Registered by odad once the wallet service started (not by RegisterAllRPCCommands), so
+ *  -disablewallet leaves them out. */
+void RegisterWalletRPCCommands(CRPCTable& table);
 
 /** Registers all families compiled into this build. */
 void RegisterAllRPCCommands(CRPCTable& table);

@@ -1,0 +1,194 @@
+#include <wallet/load.h>
+
+#include <consensus/chainparams.h>
+#include <node/context.h>
+#include <node/mempool.h>
+#include <node/validation.h>
+#include <util/args.h>
+#include <util/logging.h>
+
+#include <filesystem>
+
+namespace {
+constexpr int RPC_WALLET_ERROR = -4;
+constexpr int RPC_WALLET_NOT_FOUND = -18;
+constexpr int RPC_WALLET_ALREADY_LOADED = -35;
+constexpr int RPC_WALLET_ALREADY_EXISTS = -36;
+} // namespace
+
+WalletManager::WalletManager(Settings settings, node::ChainstateManager* chainman, CTxMemPool* mempool)
+    : m_settings(std::move(settings)), m_chainman(chainman), m_mempool(mempool)
+{
+    // Transactions entering the mempool (from peers, sendrawtransaction, ...) reach every
+    // loaded wallet, so incoming payments show as untrusted pending before they confirm.
+    if (m_mempool) {
+        m_mempool->SetAddedCallback([this](const CTransactionRef& tx) {
+            for (const auto& w : GetWallets()) w->TransactionAddedToMempool(tx);
+        });
+    }
+}
+
+WalletManager::~WalletManager()
+{
+    if (m_mempool) m_mempool->SetAddedCallback(nullptr);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (auto& [name, w] : m_wallets) w->DetachChain();
+    m_wallets.clear();
+}
+
+std::string WalletManager::WalletPath(const std::string& name) const
+{
+    if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == ".." ||
+        name.size() > 255 || name.find('\0') != std::string::npos) {
+        throw WalletError(RPC_WALLET_ERROR, "Invalid wallet name '" + name + "': it may not contain path separators or be . or ..");
+    }
+    std::filesystem::path dir(m_settings.wallets_dir);
+    if (name.empty()) return (dir / "wallet.dat").string();
+    return (dir / name / "wallet.dat").string();
+}
+
+std::shared_ptr<CWallet> WalletManager::CreateWallet(const std::string& name, const CWallet::Options& opts)
+{
+    const std::string path = WalletPath(name);
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_wallets.count(name)) throw WalletError(RPC_WALLET_ALREADY_LOADED, "Wallet \"" + name + "\" is already loaded.");
+    }
+    if (std::filesystem::exists(path)) throw WalletError(RPC_WALLET_ALREADY_EXISTS, "Failed to create database path '" + path + "'. Database already exists.");
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec) throw WalletError(RPC_WALLET_ERROR, "Cannot create wallet directory: " + ec.message());
+    CWallet::Options o = opts;
+    o.keypool = m_settings.keypool;
+    auto w = CWallet::Create(name, path, m_settings.mainnet, m_settings.hrp, o);
+    w->AttachChain(m_chainman, m_mempool, m_settings.fallback_fee_per_kvb);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_wallets[name] = w;
+    LogPrintf("Wallet \"%s\" created at %s\n", name.c_str(), path.c_str());
+    return w;
+}
+
+std::shared_ptr<CWallet> WalletManager::LoadWallet(const std::string& name)
+{
+    const std::string path = WalletPath(name);
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_wallets.count(name)) throw WalletError(RPC_WALLET_ALREADY_LOADED, "Wallet \"" + name + "\" is already loaded.");
+    }
+    if (!std::filesystem::exists(path)) throw WalletError(RPC_WALLET_NOT_FOUND, "Wallet file verification failed. Failed to load database path '" + path + "'. Path does not exist.");
+    auto w = CWallet::Load(name, path, m_settings.mainnet, m_settings.hrp, m_settings.keypool);
+    w->AttachChain(m_chainman, m_mempool, m_settings.fallback_fee_per_kvb);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_wallets[name] = w;
+    LogPrintf("Wallet \"%s\" loaded from %s\n", name.c_str(), path.c_str());
+    return w;
+}
+
+void WalletManager::UnloadWallet(const std::string& name)
+{
+    std::shared_ptr<CWallet> w;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto it = m_wallets.find(name);
+        if (it == m_wallets.end()) throw WalletError(RPC_WALLET_NOT_FOUND, "Requested wallet does not exist or is not loaded");
+        w = it->second;
+        m_wallets.erase(it);
+    }
+    w->DetachChain();
+}
+
+std::vector<std::string> WalletManager::ListWallets() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<std::string> out;
+    for (const auto& [name, w] : m_wallets) out.push_back(name);
+    return out;
+}
+
+std::shared_ptr<CWallet> WalletManager::GetWallet(const std::string& name) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_wallets.find(name);
+    return it == m_wallets.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<CWallet>> WalletManager::GetWallets() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<std::shared_ptr<CWallet>> out;
+    for (const auto& [name, w] : m_wallets) out.push_back(w);
+    return out;
+}
+
+std::vector<std::string> WalletManager::ListWalletDir() const
+{
+    std::vector<std::string> out;
+    std::error_code ec;
+    const std::filesystem::path dir(m_settings.wallets_dir);
+    if (std::filesystem::exists(dir / "wallet.dat", ec)) out.push_back("");
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.is_directory(ec) && std::filesystem::exists(entry.path() / "wallet.dat", ec)) out.push_back(entry.path().filename().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+NodeService MakeWalletService()
+{
+    NodeService service;
+    service.name = "wallet";
+    service.add_args = [](ArgsManager& args) {
+        using OC = OptionsCategory;
+        args.AddArg("-wallet=<name>", "Load (or create when missing) the wallet <name> at start-up; may be given more than once", ArgsManager::ALLOW_ANY, OC::WALLET);
+        args.AddArg("-disablewallet", "Do not load the wallet and disable wallet RPC calls", ArgsManager::ALLOW_ANY, OC::WALLET);
+        args.AddArg("-keypool=<n>", "Set key pool size (lookahead) to <n> (default: 1000)", ArgsManager::ALLOW_ANY, OC::WALLET);
+        args.AddArg("-fallbackfee=<amt>", "Fee rate (in coins/kvB) used when the fee cannot be estimated (default: 0.0002)", ArgsManager::ALLOW_ANY, OC::WALLET);
+    };
+    service.start = [](NodeContext& node, std::string& error) {
+        const ArgsManager& args = *node.args;
+        if (args.GetBoolArg("-disablewallet", false)) return true;
+        WalletManager::Settings s;
+        s.wallets_dir = (args.GetDataDirNet() / "wallets").string();
+        s.mainnet = node.chainparams->GetChainType() == ChainType::MAIN;
+        s.hrp = node.chainparams->Bech32HRP();
+        const int64_t keypool = args.GetIntArg("-keypool", 1000);
+        s.keypool = static_cast<uint32_t>(std::clamp<int64_t>(keypool, 1, 100000));
+        const std::string fallback = args.GetArg("-fallbackfee", "0.0002");
+        // coins/kvB with up to 8 decimals -> units/kvB
+        {
+            int64_t units = 0;
+            size_t dot = fallback.find('.');
+            std::string whole = fallback.substr(0, dot);
+            std::string frac = dot == std::string::npos ? "" : fallback.substr(dot + 1);
+            bool ok = !fallback.empty() && frac.size() <= 8 && whole.size() <= 8 &&
+                      whole.find_first_not_of("0123456789") == std::string::npos &&
+                      frac.find_first_not_of("0123456789") == std::string::npos;
+            if (!ok) {
+                error = "Invalid amount for -fallbackfee=<amount>: '" + fallback + "'";
+                return false;
+            }
+            frac.resize(8, '0');
+            units = (whole.empty() ? 0 : std::stoll(whole)) * 100000000LL + std::stoll(frac);
+            s.fallback_fee_per_kvb = units;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(s.wallets_dir, ec);
+        auto manager = std::make_shared<WalletManager>(s, node.chainman.get(), node.mempool.get());
+        node.wallet_manager = manager;
+        for (const std::string& name : args.GetArgs("-wallet")) {
+            try {
+                if (std::filesystem::exists(manager->WalletPath(name))) {
+                    manager->LoadWallet(name);
+                } else {
+                    manager->CreateWallet(name, CWallet::Options{});
+                }
+            } catch (const WalletError& e) {
+                error = std::string("Wallet \"") + name + "\": " + e.what();
+                return false;
+            }
+        }
+        return true;
+    };
+    service.stop = [](NodeContext& node) { node.wallet_manager.reset(); };
+    return service;
+}

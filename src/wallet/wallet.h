@@ -1,0 +1,252 @@
+// CWallet: one loaded descriptor wallet (taproot key path only).
+//
+// Keys: two active ranged tr() descriptors, receive (m/86'/coin'/0'/0/*) and change
+// (.../1/*), from a BIP 32 seed of 32 bytes from the OS CSPRNG (coin type 0 on main,
+// 1 on test/regtest). Each descriptor keeps `-keypool` scripts derived beyond the
+// last used index so rescans find payments to addresses handed out earlier.
+// Tracking: the wallet is a ChainstateObserver (blocks connected/disconnected); its
+// own sends enter as unconfirmed when the mempool accepts them. A disconnected block's
+// transactions go back to unconfirmed; a confirmed transaction spending the same
+// outpoint as an unconfirmed wallet transaction marks the latter conflicted.
+// Storage: every change is written to the SQLite file in one WalletBatch.
+//
+// Thread safety: public methods lock m_cs (recursive). Chain callbacks arrive with the
+// chainstate lock held; wallet code that needs the chain takes the chainstate lock
+// BEFORE m_cs (lock order chainstate -> wallet) to avoid deadlocks.
+#ifndef ODA_WALLET_WALLET_H
+#define ODA_WALLET_WALLET_H
+
+#include <consensus/amount.h>
+#include <node/validationinterface.h>
+#include <primitives/transaction.h>
+#include <wallet/crypter.h>
+#include <wallet/db.h>
+#include <wallet/descriptor.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+class CTxMemPool;
+namespace node {
+class ChainstateManager;
+}
+
+/** Error with an RPC error code, thrown by wallet operations (RPC turns it into a reply). */
+struct WalletError : std::runtime_error {
+    int code;
+    WalletError(int c, const std::string& msg) : std::runtime_error(msg), code(c) {}
+};
+
+struct WalletTx {
+    CTransactionRef tx;
+    uint256 block_hash;         //!< null when unconfirmed
+    int block_height{-1};       //!< -1 when unconfirmed
+    int64_t time{0};            //!< time first seen (block time for transactions found in blocks)
+    bool abandoned{false};
+    uint256 conflict_block;     //!< block of a confirmed conflicting transaction (null when none)
+    int conflict_height{-1};
+    std::string label;          //!< unused for now (labels live on addresses)
+    bool from_me{false};        //!< every input spends a wallet output (known when added)
+    CAmount fee{0};             //!< for from_me transactions
+    bool IsConfirmed() const { return block_height >= 0; }
+    bool IsConflicted() const { return conflict_height >= 0; }
+};
+
+struct DescriptorRecord {
+    std::string public_desc;           //!< with checksum
+    std::vector<uint8_t> private_desc; //!< private descriptor string, plain or encrypted (empty: watch-only)
+    bool encrypted{false};
+    int64_t timestamp{0};
+    uint32_t next_index{0};            //!< next never-handed-out index
+    uint32_t range_end{0};             //!< scripts [0, range_end) are derived and watched
+    bool active{false};
+    bool internal{false};
+    ODA_SERIALIZE_FIELDS(public_desc, private_desc, encrypted, timestamp, next_index, range_end, active, internal)
+};
+
+struct WalletBalance {
+    CAmount trusted{0};
+    CAmount untrusted_pending{0};
+    CAmount immature{0};
+};
+
+struct WalletOutput {
+    COutPoint outpoint;
+    CTxOut txout;
+    int depth{0};       //!< confirmations (0 unconfirmed)
+    bool coinbase{false};
+    bool trusted{false};
+    bool solvable{true};
+    bool change{false};
+    std::string desc_id;
+    uint32_t index{0};
+};
+
+struct Recipient {
+    ScriptBytes script;
+    CAmount amount{0};
+    bool subtract_fee{false};
+};
+
+struct CreatedTx {
+    CTransactionRef tx;
+    CAmount fee{0};
+    int change_pos{-1};
+};
+
+class CWallet : public node::ChainstateObserver
+{
+public:
+    struct Options {
+        bool disable_private_keys{false};
+        bool blank{false};
+        std::string passphrase;
+        uint32_t keypool{1000};
+    };
+
+    /** Creates a new wallet file. Throws WalletError on failure. */
+    static std::shared_ptr<CWallet> Create(const std::string& name, const std::string& path, bool mainnet,
+                                           const std::string& hrp, const Options& opts);
+    /** Loads an existing wallet file. Throws WalletError on failure. */
+    static std::shared_ptr<CWallet> Load(const std::string& name, const std::string& path, bool mainnet,
+                                         const std::string& hrp, uint32_t keypool);
+    ~CWallet() override;
+
+    const std::string& Name() const { return m_name; }
+    const std::string& Hrp() const { return m_hrp; }
+    WalletDatabase& Database() { return *m_db; }
+
+    /** Connects to the chain: catches up from the stored best block (rescanning what was
+     *  missed), then registers for notifications. Call once after Create/Load. */
+    void AttachChain(node::ChainstateManager* chainman, CTxMemPool* mempool, int64_t fallback_fee_per_kvb);
+    /** Unregisters from notifications (before unload). */
+    void DetachChain();
+
+    // ---- keys and addresses
+    std::string GetNewAddress(bool internal);
+    bool IsMine(const ScriptBytes& spk) const;
+    struct AddressInfo {
+        bool ismine{false};
+        bool solvable{false};
+        bool ischange{false};
+        std::string desc;
+        std::string hdkeypath;
+        std::string parent_desc;
+        std::string internal_key;
+    };
+    AddressInfo GetAddressInfo(const ScriptBytes& spk) const;
+    bool HasPrivateKeys() const { return !m_disable_private_keys; }
+    /** listdescriptors: (descriptor string, record). Private strings need the wallet unlocked. */
+    std::vector<std::pair<std::string, DescriptorRecord>> ListDescriptors(bool priv) const;
+    /** importdescriptors one request: returns a warning list; throws WalletError. Rescans
+     *  from `timestamp` (0 = genesis; INT64_MAX = "now": no rescan). */
+    std::vector<std::string> ImportDescriptor(const std::string& desc, int64_t timestamp, bool active, bool internal,
+                                              std::optional<std::pair<uint32_t, uint32_t>> range, std::optional<uint32_t> next_index);
+
+    // ---- tracking
+    WalletBalance GetBalance(int min_depth = 0) const;
+    std::vector<WalletOutput> ListUnspent(int min_depth, int max_depth, bool include_untrusted = true) const;
+    /** Depth of a wallet transaction: >0 confirmations, 0 unconfirmed, <0 conflicted. */
+    int GetDepth(const WalletTx& wtx) const;
+    std::map<uint256, WalletTx> Transactions() const;
+    std::optional<WalletTx> GetTx(const uint256& txid) const;
+    /** Credit to / debit from the wallet by one transaction. */
+    CAmount GetCredit(const CTransaction& tx) const;
+    CAmount GetDebit(const CTransaction& tx) const;
+    bool IsChange(const CTxOut& out) const;
+    bool IsFromMe(const CTransaction& tx) const;
+    /** Rescans the active chain from start_height to stop_height (inclusive; -1 = tip).
+     *  Returns the (start, stop) actually scanned. */
+    std::pair<int, int> Rescan(int start_height, int stop_height);
+    /** abandontransaction: only unconfirmed, not in the mempool. */
+    void AbandonTransaction(const uint256& txid);
+
+    // ---- sending
+    /** Builds, funds and signs a transaction. fee_rate_per_kvb < 0: estimate. Throws WalletError. */
+    CreatedTx CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb);
+    /** Mempool acceptance then wallet entry. Throws WalletError with the reject reason. */
+    void CommitTransaction(const CTransactionRef& tx, CAmount fee);
+    /** The fee rate used when none is given: the median fee rate of the last 6 blocks'
+     *  transactions, or -fallbackfee when they have none; at least the mempool minimum. */
+    CAmount EstimateFeeRate() const;
+    /** Signs every input that spends a wallet output; returns true when all inputs are signed.
+     *  `errors` gets one text per unsigned input. Throws WalletError(-13) when locked. */
+    bool SignTransaction(CMutableTransaction& mtx, const std::vector<CTxOut>& spent, std::vector<std::string>& errors);
+    /** Looks up the outputs spent by a transaction's inputs in the wallet, then the UTXO set. */
+    std::optional<CTxOut> FindSpentOutput(const COutPoint& prevout) const;
+    /** fundrawtransaction: adds inputs (and change) to cover the outputs; returns the fee. */
+    CAmount FundTransaction(CMutableTransaction& mtx, CAmount fee_rate_per_kvb, int& change_pos);
+
+    // ---- encryption
+    bool IsCrypted() const;
+    bool IsLocked() const;
+    void EncryptWallet(const std::string& passphrase);
+    /** Unlocks for `timeout` seconds. Throws WalletError(-14) on a wrong passphrase. */
+    void Unlock(const std::string& passphrase, int64_t timeout_seconds);
+    void Lock();
+    void ChangePassphrase(const std::string& old_pass, const std::string& new_pass);
+    int64_t UnlockedUntil() const;
+
+    // ---- ChainstateObserver
+    void BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
+    void BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
+
+    int TipHeight() const;
+
+    /** Mempool addition (any thread, pool lock held): only queued here, because taking the
+     *  wallet lock under the pool lock would invert the wallet -> pool lock order. The queue
+     *  is processed by the next wallet call that reads transactions or balances. */
+    void TransactionAddedToMempool(const CTransactionRef& tx);
+
+private:
+    void ProcessMempoolQueue() const;
+    mutable std::mutex m_queue_mutex;
+    mutable std::vector<CTransactionRef> m_mempool_queue;
+
+    CWallet(std::string name, std::unique_ptr<WalletDatabase> db, bool mainnet, std::string hrp, uint32_t keypool);
+
+    struct DescEntry {
+        DescriptorRecord record;
+        Descriptor desc; //!< public form
+    };
+
+    void LoadFromDatabase();
+    void SetupDescriptors(const std::vector<uint8_t>& seed, WalletBatch& batch);
+    void TopUp(const std::string& id, DescEntry& e, WalletBatch& batch);
+    void WriteDescriptor(WalletBatch& batch, const std::string& id, const DescriptorRecord& r);
+    void WriteTx(WalletBatch& batch, const WalletTx& wtx);
+    void WriteBestBlock(WalletBatch& batch, const uint256& hash, int height);
+    std::optional<Descriptor> PrivateDescriptor(const std::string& id) const; //!< throws -13 when locked
+    bool IsRelevant(const CTransaction& tx) const;
+    void MarkUsed(const CTransaction& tx, WalletBatch& batch);
+    bool SyncTransaction(const CTransactionRef& tx, const uint256& block_hash, int height, int64_t block_time, WalletBatch& batch);
+    void CheckRelock() const;
+    std::set<COutPoint> SpentOutpoints() const;
+    int64_t Now() const;
+
+    mutable std::recursive_mutex m_cs;
+    std::string m_name;
+    std::unique_ptr<WalletDatabase> m_db;
+    bool m_mainnet;
+    std::string m_hrp;
+    uint32_t m_keypool;
+    bool m_disable_private_keys{false};
+    std::map<std::string, DescEntry> m_descs;                                 //!< id -> descriptor
+    std::map<ScriptBytes, std::pair<std::string, uint32_t>> m_scripts;        //!< watched script -> (id, index)
+    std::map<uint256, WalletTx> m_txs;
+    std::optional<EncryptedMasterKey> m_master_record;
+    mutable std::optional<KeyingMaterial> m_master;                           //!< set while unlocked
+    mutable int64_t m_relock_time{0};
+    node::ChainstateManager* m_chainman{nullptr};
+    CTxMemPool* m_mempool{nullptr};
+    int64_t m_fallback_fee{0};
+    bool m_attached{false};
+};
+
+#endif // ODA_WALLET_WALLET_H
