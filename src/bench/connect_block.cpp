@@ -13,6 +13,7 @@
 #include <script/keys.h>
 #include <script/sign.h>
 #include <script/standard.h>
+#include <test/util/block_builder.h>
 #include <util/time.h>
 
 #include <filesystem>
@@ -89,25 +90,7 @@ struct SpendBlockSetup {
 
     CBlock MakeBlock(const std::vector<CMutableTransaction>& txs, CAmount fees)
     {
-        const node::CBlockIndex* prev = chainman->ActiveTip();
-        const ConsensusParams& consensus = params->GetConsensus();
-        CMutableTransaction cb;
-        cb.vin.emplace_back(COutPoint());
-        cb.vin[0].script_sig = CoinbaseHeightScript(prev->height + 1);
-        ++extra_nonce;
-        for (int i = 0; i < 4; ++i) cb.vin[0].script_sig.push_back(static_cast<uint8_t>(extra_nonce >> (8 * i)));
-        cb.vout.emplace_back(GetBlockSubsidy(prev->height + 1, consensus) + fees, spk);
-        CBlock block;
-        block.version = 0x20000000;
-        block.hash_prev_block = prev->GetBlockHash();
-        block.time = prev->time + 60;
-        block.bits = NextWorkRequired(prev->height, prev->time, prev->bits, consensus);
-        block.vtx.push_back(MakeTransactionRef(std::move(cb)));
-        for (const auto& tx : txs) block.vtx.push_back(MakeTransactionRef(tx));
-        if (!txs.empty()) GenerateCoinbaseCommitment(block);
-        block.hash_merkle_root = BlockMerkleRoot(block);
-        while (!CheckProofOfWork(block.GetHash(), block.bits, consensus)) ++block.nonce;
-        return block;
+        return BuildTestBlock(chainman->ActiveTip(), params->GetConsensus(), spk, ++extra_nonce, txs, fees);
     }
 
     CBlock Extend(const std::vector<CMutableTransaction>& txs, CAmount fees = 0)

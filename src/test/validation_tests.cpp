@@ -8,6 +8,7 @@
 #include <script/keys.h>
 #include <script/sign.h>
 #include <script/standard.h>
+#include <test/util/block_builder.h>
 #include <test/util/tempdir.h>
 #include <util/time.h>
 
@@ -73,30 +74,8 @@ struct ChainFixture {
     /** A mined block on `prev` with the given transactions; the coinbase claims subsidy + fees + overpay. */
     CBlock MakeBlock(const CBlockIndex* prev, const std::vector<CMutableTransaction>& txs, CAmount fees = 0, CAmount overpay = 0)
     {
-        const ConsensusParams& consensus = params->GetConsensus();
-        const int height = prev->height + 1;
-        CMutableTransaction cb;
-        cb.vin.emplace_back(COutPoint());
-        cb.vin[0].script_sig = CoinbaseHeightScript(height);
         // A per-block extra nonce keeps coinbases of competing forks distinct.
-        ++extra_nonce;
-        for (int i = 0; i < 4; ++i) cb.vin[0].script_sig.push_back(static_cast<uint8_t>(extra_nonce >> (8 * i)));
-        cb.vout.emplace_back(GetBlockSubsidy(height, consensus) + fees + overpay, spk);
-        CBlock block;
-        block.version = 0x20000000;
-        block.hash_prev_block = prev->GetBlockHash();
-        block.time = prev->time + 60;
-        block.bits = NextWorkRequired(prev->height, prev->time, prev->bits, consensus);
-        block.vtx.push_back(MakeTransactionRef(std::move(cb)));
-        bool witness = false;
-        for (const auto& tx : txs) {
-            block.vtx.push_back(MakeTransactionRef(tx));
-            witness |= block.vtx.back()->HasWitness();
-        }
-        if (witness) GenerateCoinbaseCommitment(block);
-        block.hash_merkle_root = BlockMerkleRoot(block);
-        Mine(block);
-        return block;
+        return BuildTestBlock(prev, params->GetConsensus(), spk, ++extra_nonce, txs, fees + overpay);
     }
 
     void Mine(CBlock& block)
