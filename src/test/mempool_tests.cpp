@@ -2,6 +2,7 @@
 // eviction under -maxmempool and the rising minimum fee, chain limits.
 #include <node/mempool.h>
 #include <test/util/setup.h>
+#include <test/util/tx_builders.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -9,19 +10,9 @@
 
 namespace {
 
-/** A transaction spending `prevouts`, with `n_out` taproot-shaped outputs; `tag` makes it unique. */
 CTransactionRef MakeTx(const std::vector<COutPoint>& prevouts, unsigned n_out, uint32_t tag)
 {
-    CMutableTransaction mtx;
-    for (const COutPoint& p : prevouts) mtx.vin.emplace_back(p);
-    for (unsigned i = 0; i < n_out; ++i) {
-        ScriptBytes spk(34, 0x00);
-        spk[0] = 0x51;
-        spk[1] = 0x20;
-        mtx.vout.emplace_back(1000000, spk);
-    }
-    mtx.lock_time = tag;
-    return MakeTransactionRef(std::move(mtx));
+    return MakeShapedTx(prevouts, n_out, tag);
 }
 
 COutPoint Confirmed(uint32_t i)

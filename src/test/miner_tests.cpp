@@ -3,6 +3,7 @@
 #include <node/block_selection.h>
 #include <node/mempool.h>
 #include <test/util/setup.h>
+#include <test/util/tx_builders.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -10,16 +11,7 @@ namespace {
 
 CTransactionRef MakeTx(const std::vector<COutPoint>& prevouts, unsigned n_out, uint32_t tag)
 {
-    CMutableTransaction mtx;
-    for (const COutPoint& p : prevouts) mtx.vin.emplace_back(p);
-    for (unsigned i = 0; i < n_out; ++i) {
-        ScriptBytes spk(34, 0x00);
-        spk[0] = 0x51;
-        spk[1] = 0x20;
-        mtx.vout.emplace_back(1000000, spk);
-    }
-    mtx.lock_time = tag;
-    return MakeTransactionRef(std::move(mtx));
+    return MakeShapedTx(prevouts, n_out, tag);
 }
 
 COutPoint Confirmed(uint32_t i)
