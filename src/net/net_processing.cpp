@@ -26,7 +26,8 @@ constexpr size_t MAX_TX_IN_FLIGHT_PER_PEER = 5000;
 constexpr int64_t TX_REQUEST_TIMEOUT = 60;
 constexpr int64_t TX_ANNOUNCE_INTERVAL_US = 200'000;
 constexpr size_t MAX_BLOCKS_TO_ANNOUNCE_AS_HEADERS = 8;
-constexpr int MAX_UNCONNECTING_HEADERS = 10;
+//! How long a getheaders may stay unanswered before another may be sent to the same peer.
+constexpr int64_t GETHEADERS_RESPONSE_TIMEOUT = 120;
 constexpr double ADDR_TOKENS_PER_SECOND = 0.1;
 constexpr double MAX_ADDR_TOKENS = 1000;
 
@@ -56,7 +57,9 @@ struct PeerManager::Peer {
     // Sync
     const CBlockIndex* best_known{nullptr};
     const CBlockIndex* last_common{nullptr};
-    int unconnecting_headers{0};
+    //! A getheaders is outstanding (sent, no connecting headers reply yet) since this time.
+    bool getheaders_pending{false};
+    int64_t getheaders_sent_mono{0};
     int blocks_in_flight{0};
     std::vector<uint256> blocks_to_announce;
     // Ping
@@ -414,6 +417,13 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
 
 void PeerManager::SendGetHeaders(CNode& node, Peer& peer, const CBlockIndex* from)
 {
+    // One outstanding getheaders per peer: while blocks are mined quickly, every announcement
+    // can arrive before the answer to the previous request and would otherwise trigger another
+    // (identical) request each time.
+    const int64_t now = MonoSeconds();
+    if (peer.getheaders_pending && now - peer.getheaders_sent_mono < GETHEADERS_RESPONSE_TIMEOUT) return;
+    peer.getheaders_pending = true;
+    peer.getheaders_sent_mono = now;
     GetHeadersMessage msg;
     msg.locator = m_chainman.ActiveChain().GetLocator(from).have;
     m_connman.PushMessage(node, msgtype::GETHEADERS, SerializeToBytes(msg));
@@ -421,7 +431,10 @@ void PeerManager::SendGetHeaders(CNode& node, Peer& peer, const CBlockIndex* fro
 
 void PeerManager::HandleHeaders(CNode& node, Peer& peer, const std::vector<CBlockHeader>& headers)
 {
-    if (headers.empty()) return;
+    if (headers.empty()) {
+        peer.getheaders_pending = false; // the peer has nothing beyond our locator
+        return;
+    }
     for (size_t i = 1; i < headers.size(); ++i) {
         if (headers[i].hash_prev_block != headers[i - 1].GetHash()) {
             Misbehaving(node, peer, 100, "non-continuous headers sequence");
@@ -431,10 +444,9 @@ void PeerManager::HandleHeaders(CNode& node, Peer& peer, const std::vector<CBloc
     std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
     if (!m_chainman.LookupBlockIndex(headers[0].hash_prev_block)) {
         // We lack the parent: ask for the headers in between (a peer announcing a new tip
-        // after a gap, or after a reorg). Repeated failures are suspicious.
-        if (++peer.unconnecting_headers > MAX_UNCONNECTING_HEADERS) {
-            Misbehaving(node, peer, 20, "too many unconnecting headers");
-        }
+        // after a gap, or after a reorg, or before it answered our last getheaders). This is
+        // not misbehaviour: honest peers do it whenever blocks come faster than a round trip,
+        // and the cost to us is bounded by the one-outstanding-getheaders rule.
         SendGetHeaders(node, peer, m_chainman.BestHeader());
         return;
     }
@@ -446,7 +458,7 @@ void PeerManager::HandleHeaders(CNode& node, Peer& peer, const std::vector<CBloc
         }
         return;
     }
-    peer.unconnecting_headers = 0;
+    peer.getheaders_pending = false;
     if (last && (!peer.best_known || CompareChainWork(last->chain_work, peer.best_known->chain_work) > 0)) {
         peer.best_known = last;
     }

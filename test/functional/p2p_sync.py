@@ -33,6 +33,12 @@ class P2PSyncTest(ODATestFramework):
         sync_blocks(n[:4], timeout=120)
         assert_equal(n[3].getbestblockhash(), hashes[-1])
         assert_equal(n[3].getblockcount(), 300)
+        # Announcements that outrun getheaders answers are normal when blocks come fast: no
+        # honest peer may be punished or dropped for them.
+        for i in range(4):
+            peers = n[i].getpeerinfo()
+            assert_equal(len(peers), 1 if i in (0, 3) else 2)
+            assert_equal([p["misbehavior"] for p in peers], [0] * len(peers))
 
         self.log.info("A new block is announced and relayed along the line")
         tip = n[0].generatetoaddress(1, self.mining_address())[0]
