@@ -48,7 +48,7 @@ def layer_of(relpath):
         return "base"
     if parts[0] == "oda" and len(parts) > 2:
         return "oda/" + parts[1]
-    if parts[0] in ("odad.cpp", "oda-cli.cpp", "oda-model.cpp"):
+    if parts[0] in ("odad.cpp", "oda-cli.cpp", "oda-model.cpp", "tool"):
         return "app"
     return parts[0]
 
