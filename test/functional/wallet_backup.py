@@ -5,26 +5,19 @@ import os
 import shutil
 from decimal import Decimal
 
-from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error
-from walletutil import copy_blocks, wallet_rpc
+from walletutil import WalletTestFramework, copy_blocks, create_funded_wallet, wallet_rpc
 
 
-class WalletBackupTest(ODATestFramework):
+class WalletBackupTest(WalletTestFramework):
     def set_test_params(self):
-        self.num_nodes = 2
-        self.setup_clean_chain = True
-        self.extra_args = [["-fallbackfee=0.0002"], ["-fallbackfee=0.0002"]]
-
-    def skip_test_if_missing_module(self):
-        self.skip_if_no_wallet()
+        self.set_wallet_test_params(num_nodes=2)
 
     def run_test(self):
         n0, n1 = self.nodes
-        n0.createwallet("w")
+        w = create_funded_wallet(n0, "w")
         n0.createwallet("other")
-        w, other = wallet_rpc(n0, "w"), wallet_rpc(n0, "other")
-        n0.generatetoaddress(101, w.getnewaddress())
+        other = wallet_rpc(n0, "other")
         w.sendtoaddress(other.getnewaddress(), 7)
         n0.generatetoaddress(1, other.getnewaddress())
 

@@ -4,22 +4,14 @@ after confirmations including fees; listunspent, listtransactions, gettransactio
 getaddressinfo, sendmany, subtractfeefromamount, fee_rate, multiple wallets and endpoints."""
 from decimal import Decimal
 
-from test_framework.test_framework import ODATestFramework
 from test_framework.p2p import connect_nodes
 from test_framework.util import assert_equal, assert_raises_rpc_error, sync_blocks, sync_mempools
-from walletutil import copy_blocks, wallet_rpc
-
-COINBASE_MATURITY = 100
+from walletutil import COINBASE_MATURITY, WalletTestFramework, copy_blocks, wallet_rpc
 
 
-class WalletBasicTest(ODATestFramework):
+class WalletBasicTest(WalletTestFramework):
     def set_test_params(self):
-        self.num_nodes = 2
-        self.setup_clean_chain = True
-        self.extra_args = [["-fallbackfee=0.0002"], ["-fallbackfee=0.0002"]]
-
-    def skip_test_if_missing_module(self):
-        self.skip_if_no_wallet()
+        self.set_wallet_test_params(num_nodes=2)
 
     def sync(self):
         if self.p2p:

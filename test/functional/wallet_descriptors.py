@@ -4,19 +4,13 @@ descriptor into a watch-only wallet (rescan finds its coins; new addresses match
 import into a blank wallet that then spends, checksum and range errors."""
 from decimal import Decimal
 
-from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error
-from walletutil import wallet_rpc
+from walletutil import WalletTestFramework, wallet_rpc
 
 
-class WalletDescriptorsTest(ODATestFramework):
+class WalletDescriptorsTest(WalletTestFramework):
     def set_test_params(self):
-        self.num_nodes = 1
-        self.setup_clean_chain = True
-        self.extra_args = [["-fallbackfee=0.0002", "-keypool=20"]]
-
-    def skip_test_if_missing_module(self):
-        self.skip_if_no_wallet()
+        self.set_wallet_test_params(extra_args=["-keypool=20"])
 
     def run_test(self):
         node = self.nodes[0]

@@ -5,28 +5,17 @@ import os
 import time
 from decimal import Decimal
 
-from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error
-from walletutil import wallet_rpc
+from walletutil import WalletTestFramework, create_funded_wallet, wallet_rpc
 
 LOCKED = "Error: Please enter the wallet passphrase with walletpassphrase first."
 
 
-class WalletEncryptionTest(ODATestFramework):
-    def set_test_params(self):
-        self.num_nodes = 1
-        self.setup_clean_chain = True
-        self.extra_args = [["-fallbackfee=0.0002"]]
-
-    def skip_test_if_missing_module(self):
-        self.skip_if_no_wallet()
-
+class WalletEncryptionTest(WalletTestFramework):
     def run_test(self):
         node = self.nodes[0]
-        node.createwallet("w")
-        w = wallet_rpc(node, "w")
+        w = create_funded_wallet(node, "w")
         xprvs = [d["desc"] for d in w.listdescriptors(True)["descriptors"]]
-        node.generatetoaddress(101, w.getnewaddress())
 
         self.log.info("Encrypt: the wallet is locked afterwards")
         assert_raises_rpc_error(-15, "unencrypted wallet", w.walletlock)

@@ -3,20 +3,11 @@
 wallet names: clear messages with the right codes, and no partial state left behind."""
 from decimal import Decimal
 
-from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error
-from walletutil import wallet_rpc
+from walletutil import WalletTestFramework, create_funded_wallet
 
 
-class WalletErrorsTest(ODATestFramework):
-    def set_test_params(self):
-        self.num_nodes = 1
-        self.setup_clean_chain = True
-        self.extra_args = [["-fallbackfee=0.0002"]]
-
-    def skip_test_if_missing_module(self):
-        self.skip_if_no_wallet()
-
+class WalletErrorsTest(WalletTestFramework):
     def state(self, w):
         return (w.getbalances(), sorted((u["txid"], u["vout"]) for u in w.listunspent(0)),
                 len(w.listtransactions("*", 1000)), self.nodes[0].getrawmempool())
@@ -24,9 +15,7 @@ class WalletErrorsTest(ODATestFramework):
     def run_test(self):
         node = self.nodes[0]
         assert_raises_rpc_error(-18, "No wallet is loaded", node.getbalance)
-        node.createwallet("w")
-        w = wallet_rpc(node, "w")
-        node.generatetoaddress(101, w.getnewaddress())
+        w = create_funded_wallet(node, "w")
         dest = w.getnewaddress()
         before = self.state(w)
 

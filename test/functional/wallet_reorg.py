@@ -5,26 +5,16 @@ a confirmed double spend (signrawtransactionwithwallet + generateblock) marks th
 transaction conflicted (negative confirmations)."""
 from decimal import Decimal
 
-from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal
-from walletutil import wallet_rpc
+from walletutil import WalletTestFramework, create_funded_wallet, wallet_rpc
 
 
-class WalletReorgTest(ODATestFramework):
-    def set_test_params(self):
-        self.num_nodes = 1
-        self.setup_clean_chain = True
-        self.extra_args = [["-fallbackfee=0.0002"]]
-
-    def skip_test_if_missing_module(self):
-        self.skip_if_no_wallet()
-
+class WalletReorgTest(WalletTestFramework):
     def run_test(self):
         node = self.nodes[0]
-        node.createwallet("payer")
+        payer = create_funded_wallet(node, "payer")
         node.createwallet("payee")
-        payer, payee = wallet_rpc(node, "payer"), wallet_rpc(node, "payee")
-        node.generatetoaddress(101, payer.getnewaddress())
+        payee = wallet_rpc(node, "payee")
         assert_equal(payer.getbalance(), Decimal("50"))
 
         self.log.info("Pay and confirm")
