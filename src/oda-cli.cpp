@@ -39,10 +39,7 @@ void SetupCliArgs(ArgsManager& args)
 {
     using OC = OptionsCategory;
     const unsigned ANY = ArgsManager::ALLOW_ANY;
-    args.AddArg("-?", "This help message", ANY, OC::OPTIONS);
-    args.AddArg("-h", "This help message", ANY, OC::HIDDEN);
-    args.AddArg("-help", "This help message", ANY, OC::HIDDEN);
-    args.AddArg("-version", "Print version and exit", ANY, OC::OPTIONS);
+    AddHelpAndVersionArgs(args, "This help message");
     args.AddArg("-conf=<file>", "Specify configuration file. Relative paths will be prefixed by datadir location. "
                 "(default: oda.conf)", ANY, OC::OPTIONS);
     args.AddArg("-datadir=<dir>", "Specify data directory", ANY, OC::OPTIONS);
@@ -296,19 +293,9 @@ int Run(int argc, char* argv[])
         }
         return 0;
     }
-    if (args.IsArgSet("-datadir") && !fs::is_directory(args.GetDataDirBase())) {
-        std::cerr << "Error: Specified data directory \"" << args.GetArg("-datadir", "") << "\" does not exist."
-                  << std::endl;
-        return 1;
-    }
-    if (!args.ReadConfigFiles(error, /*ignore_invalid_keys=*/true)) {
-        std::cerr << "Error reading configuration file: " << error << std::endl;
-        return 1;
-    }
-    try {
-        args.SelectConfigNetwork(args.GetChainTypeString());
-    } catch (const std::exception& e) {
-        std::cerr << "Error: " << e.what() << std::endl;
+    if (!SelectDataDirAndConfig(args, /*ignore_invalid_keys=*/true,
+                                /*config_error_prefix=*/"Error reading configuration file: ", error)) {
+        std::cerr << error << std::endl;
         return 1;
     }
 

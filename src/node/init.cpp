@@ -206,11 +206,8 @@ void SetupServerArgs(ArgsManager& args, const std::vector<NodeService>& services
 {
     using OC = OptionsCategory;
     const unsigned ANY = ArgsManager::ALLOW_ANY;
-    args.AddArg("-?", "Print this help message and exit", ANY, OC::OPTIONS);
-    args.AddArg("-h", "Print this help message and exit", ANY, OC::HIDDEN);
-    args.AddArg("-help", "Print this help message and exit", ANY, OC::HIDDEN);
+    AddHelpAndVersionArgs(args, "Print this help message and exit");
     args.AddArg("-help-debug", "Print help including debugging options and exit", ANY, OC::HIDDEN);
-    args.AddArg("-version", "Print version and exit", ANY, OC::OPTIONS);
     args.AddArg("-conf=<file>", "Specify path to read-only configuration file. Relative paths are prefixed by the "
                 "datadir location (default: oda.conf)", ANY, OC::OPTIONS);
     args.AddArg("-datadir=<dir>", "Specify data directory (default: ~/.oda)", ANY | ArgsManager::DISALLOW_NEGATION,
@@ -275,19 +272,8 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
                   << "', see odad -h for a list of options." << std::endl;
         return 1;
     }
-    if (args.IsArgSet("-datadir") && !fs::is_directory(args.GetDataDirBase())) {
-        std::cerr << "Error: Specified data directory \"" << args.GetArg("-datadir", "") << "\" does not exist."
-                  << std::endl;
-        return 1;
-    }
-    if (!args.ReadConfigFiles(error)) {
-        std::cerr << "Error: " << error << std::endl;
-        return 1;
-    }
-    try {
-        args.SelectConfigNetwork(args.GetChainTypeString());
-    } catch (const std::exception& e) {
-        std::cerr << "Error: " << e.what() << std::endl;
+    if (!SelectDataDirAndConfig(args, /*ignore_invalid_keys=*/false, /*config_error_prefix=*/"Error: ", error)) {
+        std::cerr << error << std::endl;
         return 1;
     }
     if (!CheckBasicOptions(args, error)) {

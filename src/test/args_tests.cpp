@@ -218,6 +218,56 @@ BOOST_AUTO_TEST_CASE(config_file_and_datadir)
     fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(select_datadir_and_config)
+{
+    fs::path dir = fs::temp_directory_path() / strprintf("oda_args_select_%d", static_cast<int>(getpid()));
+    fs::remove_all(dir);
+    std::string error;
+    BOOST_REQUIRE(CreateDirectories(dir, error));
+    const std::string datadir_arg = "-datadir=" + dir.string();
+    const std::string missing_arg = "-datadir=" + (dir / "nosuch").string();
+
+    // Each step's failure: the whole line to print, the config error with the caller's prefix.
+    ArgsManager args;
+    SetupArgs(args);
+    BOOST_REQUIRE(Parse(args, {missing_arg.c_str()}, error));
+    BOOST_CHECK(!SelectDataDirAndConfig(args, false, "Config: ", error));
+    BOOST_CHECK_EQUAL(error, "Error: Specified data directory \"" + (dir / "nosuch").string() + "\" does not exist.");
+    BOOST_REQUIRE(WriteFileAtomic(dir / "oda.conf", "unknownkey=1\n", error));
+    BOOST_REQUIRE(Parse(args, {datadir_arg.c_str()}, error));
+    BOOST_CHECK(!SelectDataDirAndConfig(args, false, "Config: ", error));
+    BOOST_CHECK_EQUAL(error.rfind("Config: ", 0), 0u);
+    BOOST_CHECK(error.find("unknownkey") != std::string::npos);
+    BOOST_REQUIRE(Parse(args, {datadir_arg.c_str(), "-regtest", "-testnet"}, error));
+    BOOST_CHECK(!SelectDataDirAndConfig(args, /*ignore_invalid_keys=*/true, "Config: ", error));
+    BOOST_CHECK_EQUAL(error.rfind("Error: ", 0), 0u);
+
+    // Success: the config file is read and its network's section selected.
+    BOOST_REQUIRE(WriteFileAtomic(dir / "oda.conf", "regtest=1\n[regtest]\nfoo=7\n", error));
+    BOOST_REQUIRE(Parse(args, {datadir_arg.c_str()}, error));
+    BOOST_REQUIRE_MESSAGE(SelectDataDirAndConfig(args, false, "Config: ", error), error);
+    BOOST_CHECK_EQUAL(args.GetSelectedNetwork(), "regtest");
+    BOOST_CHECK_EQUAL(args.GetArg("-foo", ""), "7");
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(help_and_version_args)
+{
+    ArgsManager args;
+    AddHelpAndVersionArgs(args, "Show help");
+    std::string error;
+    for (const char* opt : {"-?", "-h", "-help"}) {
+        BOOST_REQUIRE_MESSAGE(Parse(args, {opt}, error), error);
+        BOOST_CHECK(args.HelpRequested());
+    }
+    BOOST_REQUIRE(Parse(args, {"-version"}, error));
+    BOOST_CHECK(args.IsArgSet("-version"));
+    const std::string help = args.GetHelpMessage();
+    BOOST_CHECK(help.find("  -?\n       Show help\n") != std::string::npos);
+    BOOST_CHECK(help.find("-help") == std::string::npos); // -h and -help are hidden
+    BOOST_CHECK(help.find("  -version\n") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(soft_force_and_help)
 {
     ArgsManager args;

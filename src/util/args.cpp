@@ -580,3 +580,32 @@ std::vector<std::string> ArgsManager::GetLoggableArgs() const
     describe("Command-line arg", m_command_line);
     return out;
 }
+
+void AddHelpAndVersionArgs(ArgsManager& args, const std::string& help_text)
+{
+    args.AddArg("-?", help_text, ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-h", help_text, ArgsManager::ALLOW_ANY, OptionsCategory::HIDDEN);
+    args.AddArg("-help", help_text, ArgsManager::ALLOW_ANY, OptionsCategory::HIDDEN);
+    args.AddArg("-version", "Print version and exit", ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+}
+
+bool SelectDataDirAndConfig(ArgsManager& args, bool ignore_invalid_keys, const std::string& config_error_prefix,
+                            std::string& error)
+{
+    if (args.IsArgSet("-datadir") && !std::filesystem::is_directory(args.GetDataDirBase())) {
+        error = "Error: Specified data directory \"" + args.GetArg("-datadir", "") + "\" does not exist.";
+        return false;
+    }
+    std::string config_error;
+    if (!args.ReadConfigFiles(config_error, ignore_invalid_keys)) {
+        error = config_error_prefix + config_error;
+        return false;
+    }
+    try {
+        args.SelectConfigNetwork(args.GetChainTypeString());
+    } catch (const std::exception& e) {
+        error = std::string("Error: ") + e.what();
+        return false;
+    }
+    return true;
+}

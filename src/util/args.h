@@ -158,6 +158,19 @@ private:
     std::filesystem::path GetDataDirBaseLocked() const;
 };
 
+/** Registers the help and version options every ODA program answers: -? (shown in -help), -h and
+ *  -help (hidden), all three described by `help_text`, and -version. */
+void AddHelpAndVersionArgs(ArgsManager& args, const std::string& help_text);
+
+/** The steps every ODA program takes after ParseParameters and before it reads its options:
+ *  checks that an explicit -datadir exists, reads the config file (ReadConfigFiles with
+ *  `ignore_invalid_keys`) and selects the config section of the network that -chain/-testnet/
+ *  -regtest choose. Returns false at the first failure with `error` set to the whole line to
+ *  print: 'Error: Specified data directory "D" does not exist.', `config_error_prefix` followed
+ *  by the config file error, or "Error: " followed by the network selection error. */
+[[nodiscard]] bool SelectDataDirAndConfig(ArgsManager& args, bool ignore_invalid_keys,
+                                          const std::string& config_error_prefix, std::string& error);
+
 /** "-name=value" -> "name"; strips leading dashes and "=...". */
 std::string ArgNameWithoutDashes(const std::string& arg);
 
