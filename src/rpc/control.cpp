@@ -94,6 +94,14 @@ nlohmann::json echo(const JSONRPCRequest& request)
 {
     return request.params;
 }
+
+/** echo's and echojson's arguments: arg0 .. arg9, each optional and of any type. */
+std::vector<RPCArg> EchoArgs()
+{
+    std::vector<RPCArg> args;
+    for (int i = 0; i < 10; ++i) args.push_back({"arg" + std::to_string(i), RPCArg::Type::ANY, RPCArg::OPTIONAL, ""});
+    return args;
+}
 } // namespace
 
 void RegisterControlRPCCommands(CRPCTable& t)
@@ -149,20 +157,12 @@ void RegisterControlRPCCommands(CRPCTable& t)
                              "", HelpExampleCli("setmocktime", "1700000000")}});
     t.AppendCommand({"hidden", "echo", &echo,
                      RPCHelp{"echo", "Simply echo back the input arguments. This command is for testing.",
-                             {{"arg0", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg1", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg2", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg3", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg4", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg5", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg6", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg7", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg8", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg9", Type::ANY, RPCArg::OPTIONAL, ""}},
+                             EchoArgs(),
                              "value    (any) The arguments", ""},
                      true});
     t.AppendCommand({"hidden", "echojson", &echo,
                      RPCHelp{"echojson", "Simply echo back the input arguments (oda-cli sends them as JSON).",
-                             {{"arg0", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg1", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg2", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg3", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg4", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg5", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg6", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg7", Type::ANY, RPCArg::OPTIONAL, ""},
-                              {"arg8", Type::ANY, RPCArg::OPTIONAL, ""}, {"arg9", Type::ANY, RPCArg::OPTIONAL, ""}},
+                             EchoArgs(),
                              "value    (any) The arguments", ""},
                      true});
 }

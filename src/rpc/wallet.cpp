@@ -453,16 +453,24 @@ json sendmany(const JSONRPCRequest& req)
     return SendCommon(*w, recipients, fee_rate, verbose);
 }
 
-json fundrawtransaction(const JSONRPCRequest& req)
+/** The "hexstring" parameter as a transaction: RPC_DESERIALIZATION_ERROR "TX decode failed"
+ *  when it is hex but not exactly one serialized transaction. */
+CMutableTransaction TxFromHexParam(const json& param)
 {
-    auto w = GetWalletForRequest(req);
-    auto bytes = ParseHexV(req.params[0], "hexstring");
+    auto bytes = ParseHexV(param, "hexstring");
     CMutableTransaction mtx;
     try {
         DeserializeExact(bytes, mtx);
     } catch (const std::exception&) {
         throw JSONRPCError(RPC_DESERIALIZATION_ERROR, "TX decode failed");
     }
+    return mtx;
+}
+
+json fundrawtransaction(const JSONRPCRequest& req)
+{
+    auto w = GetWalletForRequest(req);
+    CMutableTransaction mtx = TxFromHexParam(req.params[0]);
     CAmount rate = -1;
     if (Has(req, 1)) {
         if (!req.params[1].is_object()) throw JSONRPCError(RPC_TYPE_ERROR, "options must be an object");
@@ -476,13 +484,7 @@ json fundrawtransaction(const JSONRPCRequest& req)
 json signrawtransactionwithwallet(const JSONRPCRequest& req)
 {
     auto w = GetWalletForRequest(req);
-    auto bytes = ParseHexV(req.params[0], "hexstring");
-    CMutableTransaction mtx;
-    try {
-        DeserializeExact(bytes, mtx);
-    } catch (const std::exception&) {
-        throw JSONRPCError(RPC_DESERIALIZATION_ERROR, "TX decode failed");
-    }
+    CMutableTransaction mtx = TxFromHexParam(req.params[0]);
     std::vector<CTxOut> spent;
     json errors = json::array();
     bool missing = false;
