@@ -174,6 +174,18 @@ void PeerManager::Misbehaving(CNode& node, Peer& peer, int howmuch, const std::s
     node.disconnect = true;
 }
 
+template <typename T>
+std::optional<T> PeerManager::ParseOrMisbehave(CNode& node, Peer& peer, const std::string& what,
+                                               T (*parse)(const std::vector<uint8_t>&), const std::vector<uint8_t>& payload)
+{
+    try {
+        return parse(payload);
+    } catch (const SerializationError& e) {
+        Misbehaving(node, peer, 100, what + ": " + e.what());
+        return std::nullopt;
+    }
+}
+
 // ------------------------------------------------------------------ receiving
 
 bool PeerManager::ProcessMessages(CNode& node)
@@ -303,20 +315,15 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         peer.addr_tokens -= static_cast<double>(addrs.size());
         if (m_addrman && !addrs.empty()) m_addrman->Add(addrs, node.addr, Now());
     } else if (command == msgtype::INV) {
-        std::vector<CInv> invs;
-        try {
-            invs = ParseInv(payload);
-        } catch (const SerializationError& e) {
-            Misbehaving(node, peer, 100, std::string("bad inv: ") + e.what());
-            return;
-        }
+        const std::optional<std::vector<CInv>> invs = ParseOrMisbehave(node, peer, "bad inv", ParseInv, payload);
+        if (!invs) return;
         const bool ibd = IsInitialBlockDownload();
         const int64_t now = MonoSeconds();
         std::vector<CInv> want;
         const CBlockIndex* unknown_block = nullptr;
         bool need_headers = false;
         uint256 last_unknown;
-        for (const CInv& inv : invs) {
+        for (const CInv& inv : *invs) {
             if (inv.IsBlock()) {
                 std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
                 const CBlockIndex* index = m_chainman.LookupBlockIndex(inv.hash);
@@ -343,14 +350,9 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         }
         if (!want.empty()) m_connman.PushMessage(node, msgtype::GETDATA, SerializeInv(want));
     } else if (command == msgtype::GETDATA) {
-        std::vector<CInv> invs;
-        try {
-            invs = ParseInv(payload);
-        } catch (const SerializationError& e) {
-            Misbehaving(node, peer, 100, std::string("bad getdata: ") + e.what());
-            return;
-        }
-        peer.getdata_queue.insert(peer.getdata_queue.end(), invs.begin(), invs.end());
+        const std::optional<std::vector<CInv>> invs = ParseOrMisbehave(node, peer, "bad getdata", ParseInv, payload);
+        if (!invs) return;
+        peer.getdata_queue.insert(peer.getdata_queue.end(), invs->begin(), invs->end());
         ServeGetData(node, peer);
     } else if (command == msgtype::NOTFOUND) {
         for (const CInv& inv : ParseInv(payload)) {
@@ -394,14 +396,10 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         }
         m_connman.PushMessage(node, msgtype::HEADERS, SerializeHeaders(out));
     } else if (command == msgtype::HEADERS) {
-        std::vector<CBlockHeader> headers;
-        try {
-            headers = ParseHeaders(payload);
-        } catch (const SerializationError& e) {
-            Misbehaving(node, peer, 100, std::string("bad headers message: ") + e.what());
-            return;
-        }
-        HandleHeaders(node, peer, headers);
+        const std::optional<std::vector<CBlockHeader>> headers =
+            ParseOrMisbehave(node, peer, "bad headers message", ParseHeaders, payload);
+        if (!headers) return;
+        HandleHeaders(node, peer, *headers);
     } else if (command == msgtype::BLOCK) {
         auto block = std::make_shared<CBlock>();
         DeserializeExact(payload, *block);
