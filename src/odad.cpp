@@ -6,6 +6,7 @@
 #include <rpc/httprpc.h>
 #ifdef ENABLE_WALLET
 #include <node/context.h>
+#include <rpc/descriptors.h>
 #include <rpc/register.h>
 #include <wallet/load.h>
 #endif
@@ -24,7 +25,9 @@ int main(int argc, char* argv[])
         auto start = wallet.start;
         wallet.start = [start](NodeContext& node, std::string& error) {
             if (!start(node, error)) return false;
-            if (node.rpc_table && node.wallet_manager) RegisterWalletRPCCommands(*node.rpc_table);
+            if (!node.rpc_table) return true;
+            RegisterDescriptorRPCCommands(*node.rpc_table); // need no loaded wallet
+            if (node.wallet_manager) RegisterWalletRPCCommands(*node.rpc_table);
             return true;
         };
         services.push_back(wallet);

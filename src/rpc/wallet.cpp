@@ -2,6 +2,7 @@
 // Compiled into libodawallet.a (Makefile.wallet.include); lives under rpc/ because the
 // wallet layer may not include rpc/ headers. A request reaches a wallet through the
 // "/wallet/<name>" URI, or without one when exactly one wallet is loaded.
+#include <rpc/descriptors.h>
 #include <rpc/register.h>
 #include <rpc/server.h>
 #include <rpc/util.h>
@@ -553,20 +554,7 @@ json importdescriptors(const JSONRPCRequest& req)
             const bool active = r.value("active", false);
             const bool internal = r.value("internal", false);
             std::optional<std::pair<uint32_t, uint32_t>> range;
-            if (r.contains("range")) {
-                const json& rg = r["range"];
-                int64_t a = 0, b = 0;
-                if (rg.is_number_integer()) {
-                    b = rg.get<int64_t>();
-                } else if (rg.is_array() && rg.size() == 2 && rg[0].is_number_integer() && rg[1].is_number_integer()) {
-                    a = rg[0].get<int64_t>();
-                    b = rg[1].get<int64_t>();
-                } else {
-                    throw JSONRPCError(RPC_INVALID_PARAMETER, "Range must be specified as end or as [begin,end]");
-                }
-                if (a < 0 || b < 0 || a > b || b >= 10000000) throw JSONRPCError(RPC_INVALID_PARAMETER, "Range specified as [begin,end] must not have begin after end, and end must be below 1e7");
-                range = std::make_pair(static_cast<uint32_t>(a), static_cast<uint32_t>(b));
-            }
+            if (r.contains("range")) range = ParseDescriptorRange(r["range"]);
             std::optional<uint32_t> next;
             if (r.contains("next_index")) next = r["next_index"].get<uint32_t>();
             auto warnings = w->ImportDescriptor(r["desc"].get<std::string>(), ts, active, internal, range, next);

@@ -75,6 +75,43 @@ BOOST_AUTO_TEST_CASE(private_round_trip)
     BOOST_CHECK(again->ScriptAt(3) == d->ScriptAt(3));
 }
 
+BOOST_AUTO_TEST_CASE(public_form_of_hardened_steps_after_xprv)
+{
+    // tr(master xprv/86'/0'/0'/0/*): an xpub cannot take the hardened steps, so the public
+    // form starts at the account xpub, with the steps moved into the key origin.
+    auto m = ExtKey::FromSeed(FromHex("5eb00bbddcf069084889a8ab9155568165f5c453ccb85e70811aaed6f6da5fc1"
+                                      "9a5ac40b389cd370d086206dec8aa6c43daea6690f20ad3d8d48b2d2ce9e38e4"));
+    BOOST_REQUIRE(m);
+    std::string err;
+    auto d = Descriptor::Parse("tr(" + m->ToString(true) + "/86h/0h/0h/0/*)", &err);
+    BOOST_REQUIRE_MESSAGE(d, err);
+    const std::string expected_public = AddChecksum("tr([73c5da0a/86'/0'/0']" + ACCOUNT_XPUB + "/0/*)");
+    BOOST_CHECK_EQUAL(d->ToString(false), expected_public);
+    const Descriptor pub = d->Public();
+    BOOST_CHECK(!pub.HasPrivateKeys());
+    BOOST_CHECK_EQUAL(pub.ToString(), expected_public);
+    // The public form parses and derives the same BIP 86 keys, with the same full paths.
+    auto reparsed = Descriptor::Parse(expected_public, &err, true);
+    BOOST_REQUIRE_MESSAGE(reparsed, err);
+    for (uint32_t pos : {0u, 1u, 1000u}) {
+        BOOST_CHECK(pub.ScriptAt(pos) == d->ScriptAt(pos));
+        BOOST_CHECK(reparsed->ScriptAt(pos) == d->ScriptAt(pos));
+        BOOST_CHECK_EQUAL(pub.KeyPathAt(pos), d->KeyPathAt(pos));
+    }
+    BOOST_CHECK_EQUAL(EncodeDestination(*pub.ScriptAt(0), "bc"), "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr");
+    BOOST_CHECK_EQUAL(d->KeyPathAt(1), "m/86'/0'/0'/0/1");
+    // The private form keeps the descriptor as written.
+    BOOST_CHECK_EQUAL(d->ToString(true), AddChecksum("tr(" + m->ToString(true) + "/86'/0'/0'/0/*)"));
+
+    // A hardened last step: the public form is a single extended key with the whole path as origin.
+    auto fixed = Descriptor::Parse("tr([73c5da0a/86'/0'/0']" + ACCOUNT_XPRV + "/0/5h)", &err);
+    BOOST_REQUIRE_MESSAGE(fixed, err);
+    auto fixed_pub = Descriptor::Parse(fixed->ToString(false), &err, true);
+    BOOST_REQUIRE_MESSAGE(fixed_pub, err);
+    BOOST_CHECK(fixed_pub->ScriptAt(0) == fixed->ScriptAt(0));
+    BOOST_CHECK_EQUAL(fixed_pub->KeyPathAt(0), "m/86'/0'/0'/0/5'");
+}
+
 BOOST_AUTO_TEST_CASE(single_key_and_errors)
 {
     std::string err;

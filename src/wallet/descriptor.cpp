@@ -196,6 +196,9 @@ std::string Descriptor::KeyPathAt(uint32_t pos) const
 
 std::string Descriptor::KeyString(bool priv) const
 {
+    // Hardened steps after an xprv cannot be printed after its xpub: the public form
+    // starts below them (see Public()).
+    if (!priv && m_priv) return Public().KeyString(false);
     std::string s;
     if (m_origin) {
         s = "[" + FingerprintHex(m_origin->fingerprint);
@@ -215,6 +218,23 @@ Descriptor Descriptor::Public() const
 {
     Descriptor d = *this;
     d.m_priv.reset();
+    // An xpub cannot derive hardened children. When the steps after an xprv include hardened
+    // ones, the public form is the xpub below the last hardened step, and the key origin
+    // records the steps taken, so that it derives the same keys with the same full paths:
+    // tr(xprv/86'/1'/0'/0/*) -> tr([fingerprint/86'/1'/0']xpub/0/*).
+    size_t hardened_end = 0; // one past the last hardened step
+    for (size_t i = 0; i < m_path.size(); ++i) {
+        if (m_path[i] & BIP32_HARDENED) hardened_end = i + 1;
+    }
+    if (!m_priv || hardened_end == 0) return d;
+    const std::vector<uint32_t> through(m_path.begin(), m_path.begin() + hardened_end);
+    const std::optional<ExtKey> below = m_priv->DerivePath(through);
+    if (!below) return d; // unreachable: Parse() derived this path already
+    Origin origin = m_origin ? *m_origin : Origin{m_pub.Fingerprint(), {}};
+    origin.path.insert(origin.path.end(), through.begin(), through.end());
+    d.m_origin = origin;
+    d.m_pub = below->Neuter();
+    d.m_path.assign(m_path.begin() + hardened_end, m_path.end());
     return d;
 }
 

@@ -63,6 +63,38 @@ class WalletDescriptorsTest(WalletTestFramework):
         assert_equal(res[0]["success"], False)
         assert "Missing checksum" in res[0]["error"]["message"]
 
+        self.log.info("getdescriptorinfo and deriveaddresses")
+        info = node.getdescriptorinfo(receive["desc"].split("#")[0])
+        assert_equal(info["descriptor"], receive["desc"])
+        assert_equal(info["checksum"], receive["desc"].split("#")[1])
+        assert_equal((info["isrange"], info["hasprivatekeys"]), (True, False))
+        assert_equal(node.getdescriptorinfo(priv[0]["desc"])["hasprivatekeys"], True)
+        assert_equal(node.deriveaddresses(receive["desc"], [0, 2]), addrs)
+        assert_equal(node.deriveaddresses(receive["desc"], 0), addrs[:1])
+        assert_raises_rpc_error(-8, "Range must be specified", node.deriveaddresses, receive["desc"])
+        assert_raises_rpc_error(-8, "Range is too large", node.deriveaddresses, receive["desc"], [0, 10000])
+        assert_raises_rpc_error(-5, "Missing checksum", node.deriveaddresses, receive["desc"].split("#")[0], 1)
+        assert_raises_rpc_error(-5, "only tr(KEY)", node.getdescriptorinfo, "wpkh(02" + "11" * 32 + ")")
+
+        self.log.info("Hardened steps after a private key: the public form starts below them")
+        # tr([fp/86'/1'/0']tprv/0/*) -> tr([fp/86'/1'/0']tprv/0h/*) has a hardened step an xpub
+        # cannot take; the wallet must store and derive the equivalent xpub form.
+        body = priv[0]["desc"].split("#")[0].replace("/0/*)", "/7h/*)").replace("/1/*)", "/7h/*)")
+        hard = node.getdescriptorinfo(body)
+        assert "/86'/1'/0'/7']tpub" in hard["descriptor"] and "/7'" not in hard["descriptor"].split("]")[1], hard
+        expected = node.deriveaddresses(hard["descriptor"], [0, 1])
+        assert_equal(node.deriveaddresses(body + "#" + hard["checksum"], [0, 1]), expected)
+        node.createwallet("hardened", False, True)
+        hardened = wallet_rpc(node, "hardened")
+        res = hardened.importdescriptors([{"desc": body + "#" + hard["checksum"], "timestamp": "now", "active": True}])
+        assert all(r["success"] for r in res), res
+        assert_equal(hardened.listdescriptors()["descriptors"][0]["desc"], hard["descriptor"])
+        assert_equal([hardened.getnewaddress(), hardened.getnewaddress()], expected)
+        assert_equal(hardened.getaddressinfo(expected[1])["hdkeypath"], "m/86'/1'/0'/7'/1")
+        hardened.unloadwallet()
+        node.loadwallet("hardened")  # what was stored parses again
+        assert_equal(hardened.getaddressinfo(expected[0])["ismine"], True)
+
         self.log.info("Private import into a blank wallet: it spends")
         node.createwallet("restored", False, True)
         restored = wallet_rpc(node, "restored")
