@@ -42,7 +42,7 @@ class ChainGenTest(ODATestFramework):
         path = os.path.join(self.options.tmpdir, "chain.hex")
 
         self.log.info("Generate 100 coinbase-only blocks, then 20 blocks of 5 spends")
-        secs, summary = generate_chain(binary, path, blocks=LOADED_BLOCKS, txs_per_block=TXS_PER_BLOCK)
+        secs, _, summary = generate_chain(binary, path, blocks=LOADED_BLOCKS, txs_per_block=TXS_PER_BLOCK)
         self.log.info(f"  {secs:.2f} s: {summary}")
         blocks = read_chain(path)
         height = COINBASE_ONLY_BLOCKS + LOADED_BLOCKS

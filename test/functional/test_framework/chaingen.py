@@ -8,6 +8,7 @@ the weight limit). The binary's path comes from config.ini (BUILDDIR), or $ODA_C
 """
 import io
 import os
+import resource
 import subprocess
 import time
 
@@ -28,17 +29,21 @@ def chaingen_path(config):
 
 
 def generate_chain(binary, out, *, blocks, txs_per_block, seed="1", timeout=3600):
-    """Runs the generator; returns (wall seconds, its summary line). AssertionError on failure."""
+    """Runs the generator; returns (wall seconds, CPU seconds, its summary line).
+    AssertionError on failure."""
     if not os.access(binary, os.X_OK):
         raise AssertionError(f"oda-chaingen not found at {binary}: build it (make -C src bench/oda-chaingen)")
     cmd = [binary, f"-out={out}", f"-blocks={blocks}", f"-txs-per-block={txs_per_block}", f"-seed={seed}"]
     start = time.time()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     elapsed = time.time() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
     summary = proc.stderr.decode(errors="replace").strip()
     if proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed with status {proc.returncode}: {summary}")
-    return elapsed, summary
+    return elapsed, cpu, summary
 
 
 def read_chain(path):
