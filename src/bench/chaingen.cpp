@@ -19,8 +19,10 @@
 //     tip 35 hours after genesis, beyond the 2 h future limit for a while).
 //
 // Signing uses the node's own code (BIP 341 key-path message, BIP 340 through
-// libsecp256k1) with the taproot-tweaked secret computed once; the output is
-// deterministic for a given -seed (the BIP 340 aux randomness is derived from it).
+// libsecp256k1) with the taproot-tweaked secret computed once, on -threads threads
+// per block (a txid does not cover the witness, so a block's transactions are chosen
+// first and signed afterwards). The output is deterministic for a given -seed (the
+// BIP 340 aux randomness is derived from it) whatever the thread count.
 #include <consensus/block_check.h>
 #include <consensus/chainparams.h>
 #include <consensus/consensus.h>
@@ -37,14 +39,17 @@
 #include <test/util/block_builder.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -67,6 +72,7 @@ struct Options {
     std::string out;
     std::string seed{"1"};
     int64_t spacing{1};
+    int threads{0}; //!< signing threads; 0 = one per core
 };
 
 struct Utxo {
@@ -94,10 +100,12 @@ void Usage()
 {
     std::printf(
         "usage: oda-chaingen -out=FILE [-blocks=N] [-txs-per-block=K|full] [-seed=S] [-spacing=SECONDS]\n"
+        "                    [-threads=T]\n"
         "Writes a regtest chain, one hex block per line, starting on the regtest genesis:\n"
         "100 coinbase-only blocks, then N blocks (default %d) of K one-input taproot key-path\n"
         "spends each (default %d; 'full' = as many as fit the %lld weight limit). Block times are\n"
-        "genesis time + height * SECONDS (default 1). Statistics go to stderr.\n",
+        "genesis time + height * SECONDS (default 1). T threads sign (default: one per core;\n"
+        "the output does not depend on T). Statistics go to stderr.\n",
         DEFAULT_BLOCKS, DEFAULT_TXS_PER_BLOCK, static_cast<long long>(MAX_BLOCK_WEIGHT));
 }
 
@@ -153,12 +161,14 @@ public:
         for (int i = 0; i < m_opts.blocks; ++i) {
             const int height = m_tip.height + 1;
             std::vector<CMutableTransaction> txs;
+            std::vector<CAmount> spent_values;
             CAmount fees = 0;
             int64_t weight = 0;
             const Utxo matured = m_coinbases.at(height - COINBASE_MATURITY - 1);
             if (i == 0) {
                 const int fan_outputs = m_opts.txs_per_block ? std::max(m_opts.txs_per_block, 2) : FULL_FAN_OUTPUTS;
                 txs.push_back(Spend(matured, fan_outputs, fees, weight));
+                spent_values.push_back(matured.value);
             } else {
                 m_pool.push_back(matured);
             }
@@ -173,7 +183,9 @@ public:
                 const Utxo u = m_pool.front();
                 m_pool.pop_front();
                 txs.push_back(Spend(u, u.value >= 2 * MIN_OUTPUT + FEE ? 2 : 1, fees, weight));
+                spent_values.push_back(u.value);
             }
+            SignAll(txs, spent_values);
             const int64_t block_weight = Extend(txs, fees);
             loaded_weight_sum += block_weight;
             if (block_weight > max_weight) max_weight = block_weight;
@@ -191,8 +203,10 @@ private:
         return GetTransactionWeight(CTransaction(tx));
     }
 
-    /** A signed transaction spending `u` into `n_out` outputs to the chain's key; the new
-     *  outputs join the pool, the fee joins `fees`, the weight joins `weight`. */
+    /** A transaction spending `u` into `n_out` outputs to the chain's key, with a zero
+     *  placeholder signature (SignAll replaces it; the txid does not cover the witness and the
+     *  weight does not change). The new outputs join the pool, the fee joins `fees`, the
+     *  weight joins `weight`. */
     CMutableTransaction Spend(const Utxo& u, int n_out, CAmount& fees, int64_t& weight)
     {
         const CAmount fee = u.value >= MIN_OUTPUT * n_out + FEE ? FEE : 0;
@@ -203,17 +217,43 @@ private:
         tx.vin[0].sequence = 0xfffffffd;
         for (int i = 0; i < n_out; ++i) tx.vout.emplace_back(each, m_spk);
         tx.vout[0].value += u.value - fee - each * n_out; // the rounding remainder
-        const PrecomputedTxData txdata(tx, {CTxOut(u.value, m_spk)});
-        const auto sighash = TaprootSignatureHash(tx, 0, SIGHASH_DEFAULT, txdata);
-        if (!sighash) throw std::runtime_error("cannot compute the signature hash");
-        const auto sig = SignSchnorr(m_signing_key, *sighash, m_aux);
-        if (!sig) throw std::runtime_error("signing failed");
-        tx.vin[0].witness.stack.assign(1, std::vector<uint8_t>(sig->begin(), sig->end()));
+        tx.vin[0].witness.stack.assign(1, std::vector<uint8_t>(64, 0));
         const CTransaction final_tx(tx);
         for (int i = 0; i < n_out; ++i) m_pool.push_back({COutPoint(final_tx.GetTxid(), i), tx.vout[i].value});
         fees += fee;
         weight += GetTransactionWeight(final_tx);
         return tx;
+    }
+
+    /** Signs input 0 of every transaction (spending spent_values[i] paid to m_spk): BIP 341
+     *  key-path message, SIGHASH_DEFAULT, BIP 340 signature with the tweaked key. The
+     *  transactions are independent, so m_opts.threads threads share them; the result does not
+     *  depend on the thread count (the aux randomness is fixed). */
+    void SignAll(std::vector<CMutableTransaction>& txs, const std::vector<CAmount>& spent_values) const
+    {
+        std::atomic<bool> failed{false};
+        auto sign_range = [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end && !failed; ++i) {
+                CMutableTransaction& tx = txs[i];
+                const PrecomputedTxData txdata(tx, {CTxOut(spent_values[i], m_spk)});
+                const auto sighash = TaprootSignatureHash(tx, 0, SIGHASH_DEFAULT, txdata);
+                const auto sig = sighash ? SignSchnorr(m_signing_key, *sighash, m_aux) : std::nullopt;
+                if (!sig) {
+                    failed = true;
+                    return;
+                }
+                tx.vin[0].witness.stack.assign(1, std::vector<uint8_t>(sig->begin(), sig->end()));
+            }
+        };
+        const size_t n_threads = std::min<size_t>(std::max(1, m_opts.threads), std::max<size_t>(1, txs.size() / 16));
+        const size_t chunk = (txs.size() + n_threads - 1) / std::max<size_t>(1, n_threads);
+        std::vector<std::thread> workers;
+        for (size_t t = 1; t < n_threads; ++t) {
+            workers.emplace_back(sign_range, std::min(txs.size(), t * chunk), std::min(txs.size(), (t + 1) * chunk));
+        }
+        sign_range(0, std::min(txs.size(), chunk));
+        for (std::thread& w : workers) w.join();
+        if (failed) throw std::runtime_error("signing failed");
     }
 
     /** Builds the next block with `txs`, writes it, makes it the tip; returns its weight. */
@@ -268,6 +308,8 @@ int main(int argc, char** argv)
             opts.txs_per_block = static_cast<int>(v);
         } else if (name == "-spacing" && ParseInt(value, 1, 600, v)) {
             opts.spacing = v;
+        } else if (name == "-threads" && ParseInt(value, 0, 64, v)) {
+            opts.threads = static_cast<int>(v);
         } else if (name == "-out" && !value.empty()) {
             opts.out = value;
         } else if (name == "-seed" && eq != std::string::npos) {
@@ -277,6 +319,7 @@ int main(int argc, char** argv)
             return 1;
         }
     }
+    if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
     if (opts.out.empty()) {
         std::fprintf(stderr, "oda-chaingen: -out=FILE is required (try -help)\n");
         return 1;
