@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""ODA's main job, step by step: a regtest node, 101 mined blocks, a coinbase spend.
+"""ODA's main job, step by step: a two-node regtest network with wallets, then the model engine.
 
 Run by contrib/demo.sh after the build. Every step prints the oda-cli command a user would
-type and the part of its answer that matters. Signing uses the functional-test framework's
-BIP 340/341 code (test/functional/test_framework) until the wallet lands.
+type and the part of its answer that matters:
+  - two odad nodes ("miner" and "alice"), each with its own data directory, ports and wallet,
+    connected over P2P;
+  - the miner mines 101 blocks to its wallet (coinbase maturity 100); alice's node syncs them;
+  - the miner pays alice; the transaction is relayed to alice's mempool and confirmed by a block;
+  - alice pays part of it back at an explicit fee rate; both balances are shown;
+  - a model is trained, quantized and scored with the integer consensus engine.
 """
 import json
 import os
@@ -11,13 +16,9 @@ import shutil
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "test", "functional"))
-
-from test_framework.address import taproot_address  # noqa: E402
-from test_framework.blocktools import MiniWallet  # noqa: E402
-from test_framework.key import deterministic_key  # noqa: E402
 
 BUILD = os.environ.get("ODA_BUILDDIR", os.path.join(ROOT, "build"))
 ODAD = os.path.join(BUILD, "src", "odad")
@@ -25,7 +26,9 @@ CLI = os.path.join(BUILD, "src", "oda-cli")
 MODEL_TOOL = os.path.join(BUILD, "src", "oda-model")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 DATADIR = os.environ.get("ODA_DEMO_DATADIR", os.path.join(BUILD, "demo-datadir"))
-COIN = 100_000_000
+# Ports of the two nodes (P2P, RPC, torrent): away from the regtest defaults, so that the demo
+# runs next to a user's own regtest node.
+PORTS = {"miner": (19544, 19543, 19545), "alice": (19554, 19553, 19555)}
 
 
 def say(text):
@@ -33,30 +36,111 @@ def say(text):
 
 
 class CliNode:
-    """Calls RPCs through oda-cli, echoing each command like a user's terminal."""
+    """One node: its odad process, and RPC calls through oda-cli echoed like a user's terminal."""
 
-    def __init__(self, datadir, echo=True):
-        self.base = [CLI, "-regtest", f"-datadir={datadir}"]
-        self.echo = echo
+    def __init__(self, name):
+        self.name = name
+        self.datadir = os.path.join(DATADIR, name)
+        self.p2p_port, self.rpc_port, self.torrent_port = PORTS[name]
+        self.base = [CLI, "-regtest", f"-datadir={self.datadir}", f"-rpcport={self.rpc_port}"]
+        self.proc = None
 
-    def call(self, method, *args, echo=None):
+    def start(self):
+        os.makedirs(self.datadir, exist_ok=True)
+        print(f"$ odad -regtest -datadir={self.datadir} -port={self.p2p_port} -rpcport={self.rpc_port} &", flush=True)
+        self.proc = subprocess.Popen([ODAD, "-regtest", f"-datadir={self.datadir}", f"-port={self.p2p_port}",
+                                      f"-rpcport={self.rpc_port}", f"-torrentport={self.torrent_port}",
+                                      "-printtoconsole=0"])
+        subprocess.run(self.base + ["-rpcwait", "getblockcount"], check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        if not self.proc:
+            return
+        try:
+            self.call("stop", echo=False)
+            self.proc.wait(timeout=60)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            print(f"{self.name}: {e}; killing it")
+            self.proc.kill()
+
+    def call(self, method, *args, echo=True, wallet=None, named=False):
+        """Runs `oda-cli [-rpcwallet=W] [-named] method args`; named=True takes "key=value" args."""
         strargs = [a if isinstance(a, str) else json.dumps(a) for a in args]
-        if self.echo if echo is None else echo:
-            shown = " ".join(strargs)
-            print(f"$ oda-cli -regtest {method} {shown}".rstrip(), flush=True)
-        proc = subprocess.run(self.base + [method] + strargs, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+        options = ([f"-rpcwallet={wallet}"] if wallet else []) + (["-named"] if named else [])
+        if echo:
+            print(f"{self.name}$ oda-cli -regtest {' '.join(options + [method] + strargs)}", flush=True)
+        proc = subprocess.run(self.base + options + [method] + strargs, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"oda-cli {method} failed: {proc.stderr.strip()}")
         out = proc.stdout.strip()
         try:
-            return json.loads(out)
+            return json.loads(out, parse_float=Decimal)
         except ValueError:
             return out
 
-    def __getattr__(self, method):
-        # MiniWallet calls node.<rpc>(...): those calls run quietly.
-        return lambda *args: self.call(method, *args, echo=False)
+
+def wait_for(what, predicate, timeout=60):
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def chain_demo(miner, alice):
+    say("Two nodes, each with a wallet")
+    for node in (miner, alice):
+        node.start()
+        node.call("createwallet", node.name)
+    miner.call("addnode", f"127.0.0.1:{alice.p2p_port}", "add")
+    wait_for("the P2P connection", lambda: alice.call("getconnectioncount", echo=False) == 1)
+    peer = alice.call("getpeerinfo")[0]
+    print(f"alice is connected to the miner: {peer['addr']} ({peer['subver']}, inbound={peer['inbound']})")
+
+    say("The miner mines 101 blocks to its wallet; alice's node syncs them over P2P")
+    mine_addr = miner.call("getnewaddress", wallet="miner")
+    path = miner.call("getaddressinfo", mine_addr, wallet="miner")["hdkeypath"]
+    print(f"{mine_addr}: bech32m, taproot key path, key at BIP 86 path {path}")
+    hashes = miner.call("generatetoaddress", 101, mine_addr)
+    wait_for("alice's sync", lambda: alice.call("getbestblockhash", echo=False) == hashes[-1])
+    height = alice.call("getblockcount")
+    print(f"mined 101 blocks; alice's node is at height {height}, tip {hashes[-1]}")
+    bal = miner.call("getbalances", wallet="miner")["mine"]
+    print(f"miner: trusted {bal['trusted']}, immature {bal['immature']} (coinbase outputs mature after 100 blocks)")
+
+    say("The miner pays alice 10 coins; the transaction is relayed to alice's mempool")
+    alice_addr = alice.call("getnewaddress", wallet="alice")
+    txid = miner.call("sendtoaddress", alice_addr, 10, wallet="miner")
+    print(f"txid {txid}")
+    wait_for("relay", lambda: txid in alice.call("getrawmempool", echo=False))
+    pool = alice.call("getrawmempool")
+    print(f"alice's mempool holds it: {pool}")
+    pending = alice.call("getbalances", wallet="alice")["mine"]["untrusted_pending"]
+    print(f"alice: untrusted pending {pending}")
+
+    say("One block confirms it")
+    block_hash = miner.call("generatetoaddress", 1, mine_addr)[0]
+    wait_for("alice's sync", lambda: alice.call("getbestblockhash", echo=False) == block_hash)
+    block = alice.call("getblock", block_hash)
+    print(f"block {block['height']} holds {len(block['tx'])} transactions: {block['tx']}")
+    tx = alice.call("gettransaction", txid, wallet="alice")
+    print(f"alice: received {tx['amount']} coins, {tx['confirmations']} confirmation(s)")
+    balance = alice.call("getbalance", wallet="alice")
+    print(f"alice's balance: {balance}")
+
+    say("Alice pays 3 coins back at 5 units/vB")
+    back = alice.call("sendtoaddress", f"address={mine_addr}", "amount=3", "fee_rate=5", wallet="alice", named=True)
+    wait_for("relay", lambda: back in miner.call("getrawmempool", echo=False))
+    block_hash = miner.call("generatetoaddress", 1, mine_addr)[0]
+    wait_for("alice's sync", lambda: alice.call("getbestblockhash", echo=False) == block_hash)
+    print(f"txid {back}, confirmed in block {miner.call('getblockcount', echo=False)}")
+    tx = alice.call("gettransaction", back, wallet="alice")
+    print(f"alice paid {-tx['amount']} coins and a fee of {-tx['fee']:.8f} coins")
+    balance = alice.call("getbalance", wallet="alice")
+    print(f"alice's balance: {balance} (10 - 3 - fee)")
+    utxos = alice.call("gettxoutsetinfo")
+    print(f"UTXO set on alice's node: {utxos['txouts']} outputs, {utxos['total_amount']} coins at height {utxos['height']}")
 
 
 def run_tool(*args):
@@ -97,53 +181,16 @@ def main():
             print(f"{exe} not found: build first (contrib/demo.sh does)")
             return 1
     shutil.rmtree(DATADIR, ignore_errors=True)
-    os.makedirs(DATADIR)
-    say(f"Starting odad -regtest (data directory {DATADIR})")
-    node_proc = subprocess.Popen([ODAD, "-regtest", f"-datadir={DATADIR}", "-printtoconsole=0"])
-    cli = CliNode(DATADIR)
+    miner, alice = CliNode("miner"), CliNode("alice")
     try:
-        subprocess.run(cli.base + ["-rpcwait", "getblockcount"], check=True, stdout=subprocess.DEVNULL)
-        info = cli.call("getblockchaininfo")
-        print(f"chain={info['chain']} blocks={info['blocks']} best={info['bestblockhash']}")
-
-        miner = MiniWallet(cli, key=deterministic_key("demo-miner"))
-        say(f"Mining 101 blocks to the miner's taproot address {miner.address}")
-        print(f"$ oda-cli -regtest generatetoaddress 101 {miner.address}")
-        hashes = miner.generate(101)
-        print(f"mined {len(hashes)} blocks, tip {hashes[-1]}")
-        print("coinbase outputs mature after 100 blocks: the first one is now spendable")
-
-        receiver = deterministic_key("demo-receiver")
-        receiver_address = taproot_address(receiver.output_key)
-        say(f"Spending the first coinbase output: 10 coins to {receiver_address}")
-        res = miner.send_to(script_pubkey=receiver.script_pubkey(), amount=10 * COIN)
-        print(f"signed a key-path (BIP 340/341) spend and sent it: txid {res['txid']}, fee {res['fee']} units")
-        pool = cli.call("getrawmempool")
-        print(f"mempool now holds {len(pool)} transaction(s): {pool}")
-
-        say("Mining one more block to confirm it")
-        print(f"$ oda-cli -regtest generatetoaddress 1 {miner.address}")
-        block_hash = miner.generate(1)[0]
-        block = cli.call("getblock", block_hash)
-        print(f"block {block['height']} {block_hash} holds {len(block['tx'])} transactions: {block['tx']}")
-        out = cli.call("gettxout", res["txid"], 0)
-        print(f"output {res['txid']}:0 -> {out['value']} coins to {out['scriptPubKey'].get('address')}, "
-              f"{out['confirmations']} confirmation(s)")
-        utxos = cli.call("gettxoutsetinfo")
-        print(f"UTXO set: {utxos['txouts']} outputs, {utxos['total_amount']} coins at height {utxos['height']}")
+        chain_demo(miner, alice)
     finally:
-        say("Stopping the node")
-        try:
-            cli.call("stop")
-        except RuntimeError as e:
-            print(e)
-        try:
-            node_proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            node_proc.kill()
+        say("Stopping both nodes (they flush their chainstate and wallets)")
+        for node in (miner, alice):
+            node.stop()
     model_engine_demo(os.path.join(BUILD, "demo-model"))
-    print(f"\nDone. The chain is kept in {DATADIR}; restart it with: "
-          f"{ODAD} -regtest -datadir={DATADIR}")
+    print(f"\nDone. The two nodes' data directories are kept in {DATADIR}; restart one with: "
+          f"{ODAD} -regtest -datadir={miner.datadir} -port={miner.p2p_port} -rpcport={miner.rpc_port}")
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: installs dependencies, builds, then runs a regtest node that mines 101 blocks
-# and spends a coinbase output, printing each step (contrib/demo.py).
+# The main job: installs dependencies, builds, then runs two regtest nodes with wallets that mine,
+# relay and pay each other, and the model engine, printing each step (contrib/demo.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 depends/install-debian.sh
