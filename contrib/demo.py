@@ -27,8 +27,10 @@ MODEL_TOOL = os.path.join(BUILD, "src", "oda-model")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 DATADIR = os.environ.get("ODA_DEMO_DATADIR", os.path.join(BUILD, "demo-datadir"))
 # Ports of the two nodes (P2P, RPC, torrent): away from the regtest defaults, so that the demo
-# runs next to a user's own regtest node.
-PORTS = {"miner": (19544, 19543, 19545), "alice": (19554, 19553, 19555)}
+# runs next to a user's own regtest node. ODA_DEMO_PORT_BASE moves them (the functional test
+# feature_demo.py does, to run next to other tests).
+_BASE = int(os.environ.get("ODA_DEMO_PORT_BASE", "19540"))
+PORTS = {"miner": (_BASE + 4, _BASE + 3, _BASE + 5), "alice": (_BASE + 14, _BASE + 13, _BASE + 15)}
 
 
 def say(text):
