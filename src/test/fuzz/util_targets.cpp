@@ -3,6 +3,8 @@
 // (src/rpc/protocol.h) with the request and amount readers built on it, and config files
 // and command lines (src/util/args.h).
 #include <hex.h>
+#include <rpc/httprpc.h>
+#include <rpc/httpserver.h>
 #include <rpc/protocol.h>
 #include <rpc/request.h>
 #include <rpc/util.h>
@@ -48,6 +50,12 @@ std::vector<std::vector<uint8_t>> JsonSeeds()
     seeds.push_back(Bytes(std::string(100000, '[')));
     seeds.push_back(Bytes("[\"" + std::string(2000, '{') + "\"]"));
     return seeds;
+}
+
+std::vector<std::vector<uint8_t>> HttpSeeds()
+{
+    return {Bytes("Basic " + EncodeBase64("__cookie__:00ff")), Bytes("  Basic  X19jb29raWVfXzowMGZm \r\n"),
+            Bytes("Basic dXNlcg=="), Bytes("/wallet/my%20wallet%2"), Bytes("[::1]:19443"), Bytes("127.0.0.1:0")};
 }
 
 std::vector<std::vector<uint8_t>> ConfigSeeds()
@@ -193,6 +201,43 @@ ODA_FUZZ_TARGET_SEEDS(json_parse, JsonSeeds)
     if (value.is_array() || value.is_object()) {
         for (const auto& element : value) CheckAmount(element);
     }
+}
+
+// What an HTTP client sends before and around authentication: the Authorization header
+// value, the request path (wallet names) and host:port strings. Authentication succeeds
+// only for the exact credentials; URL decoding is lossless for %XX escapes.
+ODA_FUZZ_TARGET_SEEDS(rpc_http, HttpSeeds)
+{
+    const std::string str(reinterpret_cast<const char*>(data), size);
+    const std::string expected = "__cookie__:00ff";
+    std::string user;
+    if (CheckBasicAuthorization(str, expected, user)) {
+        const std::string_view value = TrimStringView(str);
+        Assert(DecodeBase64(TrimStringView(value.substr(6))) == expected && user == "__cookie__", "wrong credentials accepted");
+    }
+    // The input as credentials: its own header authenticates it, with the user before ':'.
+    // (Empty credentials give the header "Basic ", which trims to no credentials at all.)
+    std::string self_user;
+    if (!str.empty()) {
+        Assert(CheckBasicAuthorization("Basic " + EncodeBase64(str), str, self_user) && self_user == str.substr(0, str.find(':')),
+               "exact credentials rejected");
+    }
+    std::string other_user;
+    Assert(!CheckBasicAuthorization("Basic " + EncodeBase64(str + "x"), str, other_user), "longer credentials accepted");
+
+    const std::string decoded = URLDecode(str);
+    Assert(decoded.size() <= str.size(), "URLDecode grew its input");
+    std::string escaped;
+    for (unsigned char c : str) escaped += strprintf("%%%02X", c);
+    Assert(URLDecode(escaped) == str, "URLDecode of %XX escapes");
+    JSONRPCRequest request;
+    request.uri = str;
+    std::string wallet;
+    Assert(request.GetWalletName(wallet) == HasPrefix(str, "/wallet/"), "wallet uri");
+
+    std::string host;
+    uint16_t port;
+    if (SplitHostPort(str, host, port)) Assert(host.size() <= str.size(), "host longer than its input");
 }
 
 // Config file text (oda.conf) and command lines: reading is deterministic and never
