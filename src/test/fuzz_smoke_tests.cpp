@@ -1,7 +1,11 @@
 // Runs every registered fuzz target (src/test/fuzz/) over its seed inputs, every
 // truncation of them and deterministic byte mutations, so that `make check`
 // exercises the targets (their invariants abort on failure) without libFuzzer.
+#include <consensus/block_check.h>
+#include <consensus/chainparams.h>
+#include <script/verify.h>
 #include <test/fuzz/fuzz.h>
+#include <test/fuzz/seed_builders.h>
 #include <test/util/random_model.h>
 
 #include <boost/test/unit_test.hpp>
@@ -13,6 +17,39 @@ BOOST_AUTO_TEST_CASE(model_targets_registered)
     for (const char* name : {"architecture_decode", "architecture_json", "weights_decode", "dataset_decode", "model_run"}) {
         BOOST_CHECK_MESSAGE(oda::fuzz::Targets().count(name), name);
     }
+}
+
+BOOST_AUTO_TEST_CASE(node_targets_registered)
+{
+    for (const char* name : {"tx_deserialize", "block_deserialize", "p2p_message", "p2p_transport", "netaddress_parse",
+                             "address_decode", "script_classify", "tx_script_verify", "strencodings", "json_parse",
+                             "rpc_http", "config_parse"}) {
+        BOOST_CHECK_MESSAGE(oda::fuzz::Targets().count(name), name);
+    }
+}
+
+// The seeds are meant to reach the targets' success paths (a verifying spend, a block that
+// passes the context-free checks); a seed builder that silently broke would leave those
+// paths to chance.
+BOOST_AUTO_TEST_CASE(seed_objects_are_valid)
+{
+    const oda::fuzz::SignedSpend spend = oda::fuzz::MakeSignedSpend();
+    const CTransaction tx(spend.tx);
+    const PrecomputedTxData txdata(tx, spend.spent);
+    for (unsigned i = 0; i < tx.vin.size(); ++i) {
+        ScriptError error;
+        BOOST_CHECK_MESSAGE(VerifyInputSpend(tx, i, txdata, &error), ScriptErrorString(error));
+    }
+    BOOST_CHECK(tx.HasWitness());
+
+    const auto params = CreateChainParams(ChainType::REGTEST);
+    const CBlock block = oda::fuzz::MakeSeedBlock();
+    BlockValidationState state;
+    BOOST_CHECK_MESSAGE(CheckBlock(block, state, params->GetConsensus(), /*check_pow=*/false), state.GetRejectReason());
+    BOOST_CHECK_MESSAGE(CheckWitnessCommitment(block, state), state.GetRejectReason());
+    BOOST_CHECK(CheckCoinbaseHeight(block, 1000, state));
+    const CBlock genesis = oda::fuzz::SeedGenesisBlock();
+    BOOST_CHECK(CheckBlock(genesis, state, params->GetConsensus()));
 }
 
 BOOST_AUTO_TEST_CASE(run_all_targets_on_seeds_and_mutations)
