@@ -4,6 +4,7 @@
 #include <util/strencodings.h>
 
 #include <cmath>
+#include <cstdlib>
 
 std::string RPCArg::TypeName() const
 {
@@ -152,7 +153,10 @@ int64_t AmountFromValue(const nlohmann::json& v)
     } else if (v.is_number_float()) {
         double d = v.get<double>();
         if (!std::isfinite(d)) throw JSONRPCError(RPC_TYPE_ERROR, "Invalid amount");
-        text = v.dump(); // shortest form that reads back as the same double: "0.1", "1e-08"
+        // nlohmann's dump() (Grisu2) is not always the shortest decimal: 0.00000491 prints as
+        // 4.9099999999999996e-06. Use the 8-decimal form when it reads back as the same double.
+        const std::string fixed = strprintf("%.8f", d);
+        text = std::strtod(fixed.c_str(), nullptr) == d ? fixed : v.dump();
     } else {
         throw JSONRPCError(RPC_TYPE_ERROR, "Amount is not a number or string");
     }

@@ -30,6 +30,9 @@ BOOST_AUTO_TEST_CASE(amount_from_value)
     BOOST_CHECK_EQUAL(AmountFromValue(json::parse("0.1")), 10000000);
     BOOST_CHECK_EQUAL(AmountFromValue(json::parse("0.00000001")), 1);
     BOOST_CHECK_EQUAL(AmountFromValue(json::parse("1e-8")), 1);
+    // Doubles whose default JSON printing is not their shortest decimal (found by fuzzing).
+    BOOST_CHECK_EQUAL(AmountFromValue(json::parse("0.00000491")), 491);
+    BOOST_CHECK_EQUAL(AmountFromValue(json::parse("11.63351077")), 1163351077);
     BOOST_CHECK_EQUAL(AmountFromValue(json::parse("20999999.99999999")), 2099999999999999);
     BOOST_CHECK_EQUAL(AmountFromValue(json::parse("21000000")), 2100000000000000);
     BOOST_CHECK_EQUAL(AmountFromValue(json("0.3")), 30000000);
