@@ -1,6 +1,7 @@
 #include <rpc/httprpc.h>
 
 #include <consensus/chainparams.h>
+#include <crypto/hmac.h>
 #include <hex.h>
 #include <node/context.h>
 #include <rpc/httpserver.h>
@@ -27,7 +28,7 @@ constexpr int64_t DEFAULT_RPC_MAX_BODY = 32 * 1024 * 1024;
 struct RPCServiceState {
     CRPCTable table;
     HTTPServer http;
-    std::string expected_userpass;
+    RPCCredentials credentials;
     fs::path cookie_path; // empty when no cookie was written
     bool running{false};
 };
@@ -45,7 +46,7 @@ void HandleJSONRPC(RPCServiceState& state, NodeContext& node, HTTPRequest& req)
         req.WriteReply(HTTP_UNAUTHORIZED);
         return;
     }
-    if (!CheckBasicAuthorization(*auth, state.expected_userpass, user)) {
+    if (!state.credentials.Check(*auth, user)) {
         LogPrintf("ThreadRPCServer incorrect password attempt from %s\n", req.GetPeer().c_str());
         // Deter brute-forcing: this worker thread waits before answering.
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -106,6 +107,17 @@ bool BuildHTTPOptions(const ArgsManager& args, HTTPServerOptions& options, std::
 
 bool SetupAuth(const ArgsManager& args, RPCServiceState& state, std::string& error)
 {
+    state.credentials = {};
+    for (const std::string& value : args.GetArgs("-rpcauth")) {
+        auto entry = RPCAuthEntry::Parse(value, error);
+        if (!entry) {
+            error = "Invalid -rpcauth argument: " + error;
+            return false;
+        }
+        state.credentials.hashed.push_back(std::move(*entry));
+    }
+    // As Bitcoin Core: without -rpcpassword a cookie is written (also when -rpcauth is given,
+    // so that local tools such as oda-cli keep working).
     if (args.GetArg("-rpcpassword", "").empty()) {
         std::string cookie = GenerateAuthCookie();
         if (cookie.empty()) {
@@ -118,10 +130,10 @@ bool SetupAuth(const ArgsManager& args, RPCServiceState& state, std::string& err
             return false;
         }
         state.cookie_path = path;
-        state.expected_userpass = cookie;
+        state.credentials.userpass.push_back(cookie);
         LogPrintf("Generated RPC authentication cookie %s\n", path.string().c_str());
     } else {
-        state.expected_userpass = args.GetArg("-rpcuser", "") + ":" + args.GetArg("-rpcpassword", "");
+        state.credentials.userpass.push_back(args.GetArg("-rpcuser", "") + ":" + args.GetArg("-rpcpassword", ""));
     }
     return true;
 }
@@ -134,15 +146,58 @@ std::string GenerateAuthCookie()
     return std::string(COOKIE_USER) + ":" + HexStr(secret, sizeof(secret));
 }
 
-bool CheckBasicAuthorization(const std::string& header_value, const std::string& expected_userpass, std::string& user)
+std::optional<RPCAuthEntry> RPCAuthEntry::Parse(const std::string& value, std::string& error)
+{
+    const size_t colon = value.find(':');
+    const size_t dollar = value.find('$', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || dollar == std::string::npos) {
+        error = "expected <user>:<salt>$<hash> (contrib/rpcauth.py makes such lines)";
+        return std::nullopt;
+    }
+    RPCAuthEntry e{value.substr(0, colon), value.substr(colon + 1, dollar - colon - 1), ToLower(value.substr(dollar + 1))};
+    if (e.user.empty() || e.salt.empty()) {
+        error = "empty user or salt";
+        return std::nullopt;
+    }
+    const auto hash = ParseHex(e.hash_hex);
+    if (!hash || hash->size() != 32) {
+        error = "the hash must be 64 hex digits (HMAC-SHA256)";
+        return std::nullopt;
+    }
+    return e;
+}
+
+bool RPCAuthEntry::Matches(const std::string& password) const
+{
+    const auto mac = HmacSha256(reinterpret_cast<const uint8_t*>(salt.data()), salt.size(),
+                                reinterpret_cast<const uint8_t*>(password.data()), password.size());
+    return TimingResistantEqual(HexStr(mac.data(), mac.size()), hash_hex);
+}
+
+bool RPCCredentials::Check(const std::string& header_value, std::string& user) const
 {
     std::string_view value = TrimStringView(header_value);
     if (!HasPrefix(value, "Basic ")) return false;
     auto decoded = DecodeBase64(TrimStringView(value.substr(6)));
     if (!decoded) return false;
-    if (!TimingResistantEqual(*decoded, expected_userpass)) return false;
-    user = decoded->substr(0, decoded->find(':'));
+    // Every candidate is compared, whatever matched first, so that timing tells nothing about
+    // which kind of credential (or which entry) a guess came close to.
+    bool ok = false;
+    for (const std::string& expected : userpass) ok |= TimingResistantEqual(*decoded, expected);
+    const size_t colon = decoded->find(':');
+    if (colon != std::string::npos) {
+        const std::string name = decoded->substr(0, colon);
+        const std::string password = decoded->substr(colon + 1);
+        for (const RPCAuthEntry& e : hashed) ok |= TimingResistantEqual(name, e.user) & e.Matches(password);
+    }
+    if (!ok) return false;
+    user = decoded->substr(0, colon);
     return true;
+}
+
+bool CheckBasicAuthorization(const std::string& header_value, const std::string& expected_userpass, std::string& user)
+{
+    return RPCCredentials{{expected_userpass}, {}}.Check(header_value, user);
 }
 
 void AddRPCServerArgs(ArgsManager& args)
@@ -162,6 +217,9 @@ void AddRPCServerArgs(ArgsManager& args)
     args.AddArg("-rpcuser=<user>", "Username for JSON-RPC connections", ANY | ArgsManager::SENSITIVE, OC::RPC);
     args.AddArg("-rpcpassword=<pw>", "Password for JSON-RPC connections (without it, a cookie file is used)",
                 ANY | ArgsManager::SENSITIVE, OC::RPC);
+    args.AddArg("-rpcauth=<userpw>", "Username and HMAC-SHA-256 hashed password for JSON-RPC connections. The field "
+                "<userpw> comes in the format: <USERNAME>:<SALT>$<HASH>; contrib/rpcauth.py makes it. This option can "
+                "be specified multiple times", ANY | ArgsManager::SENSITIVE, OC::RPC);
     args.AddArg("-rpccookiefile=<loc>", "Location of the auth cookie. Relative paths will be prefixed by a "
                 "net-specific datadir location. (default: data dir)", ANY, OC::RPC);
     args.AddArg("-rpcthreads=<n>", strprintf("Set the number of threads to service RPC calls (default: %d)",

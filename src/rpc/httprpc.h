@@ -13,7 +13,9 @@
 
 #include <node/init.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 class ArgsManager;
 
@@ -23,6 +25,32 @@ void AddRPCServerArgs(ArgsManager& args);
 /** The RPC server as a service that starts before the node subsystems (it answers
  *  RPC_IN_WARMUP until init is done) and stops after everything started later. */
 NodeService MakeRPCService();
+
+/** One -rpcauth entry, "<user>:<salt>$<hash>": hash is the lower-case hex
+ *  HMAC-SHA256(key = salt as text, message = password), so the password is not stored in the
+ *  config file (contrib/rpcauth.py makes such lines). */
+struct RPCAuthEntry {
+    std::string user;
+    std::string salt;
+    std::string hash_hex;
+
+    /** nullopt (with error) unless value has the form user:salt$hash with a non-empty user and
+     *  salt and a 64-hex-digit hash. */
+    static std::optional<RPCAuthEntry> Parse(const std::string& value, std::string& error);
+    /** Constant-time check of a password against the hash. */
+    bool Matches(const std::string& password) const;
+};
+
+/** Every way a client may authenticate: exact "user:password" pairs (the cookie,
+ *  -rpcuser/-rpcpassword) and hashed -rpcauth entries. */
+struct RPCCredentials {
+    std::vector<std::string> userpass;
+    std::vector<RPCAuthEntry> hashed;
+
+    /** True when the Authorization header value ("Basic <base64>") carries credentials accepted
+     *  by one of the above; user receives the user name on success. */
+    bool Check(const std::string& header_value, std::string& user) const;
+};
 
 /** True when the Authorization header value carries exactly the expected "user:password"
  *  (constant-time comparison). user receives the user name on success. */

@@ -1,5 +1,7 @@
 #include <crypto/hash.h>
+#include <crypto/hmac.h>
 #include <crypto/sha256.h>
+#include <hex.h>
 #include <test/util/setup.h>
 
 #include <boost/test/unit_test.hpp>
@@ -59,6 +61,19 @@ BOOST_AUTO_TEST_CASE(sha256d_and_hash_writer)
     HashWriter hw;
     hw.write(reinterpret_cast<const uint8_t*>(msg.data()), msg.size());
     BOOST_CHECK(hw.GetHash() == expected);
+}
+
+BOOST_AUTO_TEST_CASE(hmac_rfc4231_case2)
+{
+    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+    const std::string key = "Jefe", data = "what do ya want for nothing?";
+    const auto k = reinterpret_cast<const uint8_t*>(key.data());
+    const auto d = reinterpret_cast<const uint8_t*>(data.data());
+    const auto h256 = HmacSha256(k, key.size(), d, data.size());
+    const auto h512 = HmacSha512(k, key.size(), d, data.size());
+    BOOST_CHECK_EQUAL(HexStr(h256.data(), h256.size()), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    BOOST_CHECK_EQUAL(HexStr(h512.data(), h512.size()),
+                      "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
 BOOST_AUTO_TEST_CASE(tagged_hash_matches_definition)

@@ -56,6 +56,38 @@ BOOST_AUTO_TEST_CASE(host_port)
     BOOST_CHECK(!SplitHostPort("", host, port));
 }
 
+BOOST_AUTO_TEST_CASE(rpcauth_entries)
+{
+    std::string error, user;
+    // Made by contrib/rpcauth.py with salt "c0ffee" (hex HMAC-SHA256(key=salt, message=password)).
+    const std::string line = "bob:c0ffee$d5f51df7ff6cb9925a20b0881f978394d471c1c9cacc947d7f192db57a263fd0";
+    auto entry = RPCAuthEntry::Parse(line, error);
+    BOOST_REQUIRE_MESSAGE(entry, error);
+    BOOST_CHECK_EQUAL(entry->user, "bob");
+    BOOST_CHECK_EQUAL(entry->salt, "c0ffee");
+    BOOST_CHECK(entry->Matches("p4ss:word")); // passwords may contain ':'
+    BOOST_CHECK(!entry->Matches("p4ss:wor"));
+    BOOST_CHECK(!entry->Matches(""));
+    // Upper-case hex is accepted.
+    BOOST_CHECK(RPCAuthEntry::Parse("bob:c0ffee$D5F51DF7FF6CB9925A20B0881F978394D471C1C9CACC947D7F192DB57A263FD0", error)->Matches("p4ss:word"));
+    for (const char* bad : {"bob", "bob:c0ffee", "bob:c0ffee$", "bob:c0ffee$zz", ":c0ffee$d5f51df7ff6cb9925a20b0881f978394d471c1c9cacc947d7f192db57a263fd0",
+                            "bob:$d5f51df7ff6cb9925a20b0881f978394d471c1c9cacc947d7f192db57a263fd0", "bob$c0ffee:d5f5"}) {
+        BOOST_CHECK_MESSAGE(!RPCAuthEntry::Parse(bad, error), bad);
+    }
+
+    RPCCredentials creds;
+    creds.userpass.push_back("__cookie__:abc");
+    creds.hashed.push_back(*entry);
+    BOOST_CHECK(creds.Check("Basic " + EncodeBase64("bob:p4ss:word"), user));
+    BOOST_CHECK_EQUAL(user, "bob");
+    BOOST_CHECK(creds.Check("Basic " + EncodeBase64("__cookie__:abc"), user));
+    BOOST_CHECK_EQUAL(user, "__cookie__");
+    BOOST_CHECK(!creds.Check("Basic " + EncodeBase64("bob:wrong"), user));
+    BOOST_CHECK(!creds.Check("Basic " + EncodeBase64("alice:p4ss:word"), user)); // right password, wrong user
+    BOOST_CHECK(!creds.Check("Basic " + EncodeBase64("bobp4ss:word"), user));
+    BOOST_CHECK(!RPCCredentials{}.Check("Basic " + EncodeBase64("bob:p4ss:word"), user));
+}
+
 BOOST_AUTO_TEST_CASE(basic_auth_and_cookie)
 {
     std::string user;

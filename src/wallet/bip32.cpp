@@ -1,10 +1,10 @@
 #include <wallet/bip32.h>
 
 #include <crypto/hash.h>
+#include <crypto/hmac.h>
 #include <wallet/base58.h>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <secp256k1.h>
 
 #include <cstdlib>
@@ -59,16 +59,6 @@ std::vector<uint8_t> Header(const std::array<uint8_t, 4>& ver, uint8_t depth, co
     return v;
 }
 } // namespace
-
-std::array<uint8_t, 64> HmacSha512(const uint8_t* key, size_t key_len, const uint8_t* data, size_t data_len)
-{
-    std::array<uint8_t, 64> out{};
-    unsigned int out_len = 0;
-    if (!HMAC(EVP_sha512(), key, static_cast<int>(key_len), data, data_len, out.data(), &out_len) || out_len != 64) {
-        std::abort(); // OpenSSL failing on a fixed algorithm is not recoverable
-    }
-    return out;
-}
 
 std::array<uint8_t, 20> Hash160(const uint8_t* data, size_t len)
 {

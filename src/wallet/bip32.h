@@ -22,8 +22,6 @@ static constexpr uint32_t BIP32_HARDENED = 0x80000000U;
 /** A 33-byte SEC1 compressed public key. */
 using CompressedPubKey = std::array<uint8_t, 33>;
 
-/** HMAC-SHA512 (OpenSSL). */
-std::array<uint8_t, 64> HmacSha512(const uint8_t* key, size_t key_len, const uint8_t* data, size_t data_len);
 /** RIPEMD160(SHA256(data)) (OpenSSL). */
 std::array<uint8_t, 20> Hash160(const uint8_t* data, size_t len);
 

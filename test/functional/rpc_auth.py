@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""RPC authentication and access control: no or wrong credentials get HTTP 401, the cookie and
--rpcuser/-rpcpassword work, a client outside -rpcallowip gets HTTP 403."""
+"""RPC authentication and access control: no or wrong credentials get HTTP 401, the cookie,
+-rpcuser/-rpcpassword and -rpcauth (contrib/rpcauth.py) work, a client outside -rpcallowip gets
+HTTP 403."""
 import base64
 import http.client
 import json
 import os
 import socket
+import subprocess
+import sys
 
 from test_framework.authproxy import JSONRPCException
 from test_framework.test_framework import ODATestFramework
@@ -83,6 +86,25 @@ class RPCAuthTest(ODATestFramework):
         # Also through oda-cli with the same options.
         if os.access(self.odacli, os.X_OK):
             assert_equal(node.cli("getblockcount", extra=["-rpcuser=alice", "-rpcpassword=s3cr3t-pass"]), 0)
+
+        self.log.info("-rpcauth (hashed password, line made by contrib/rpcauth.py); the cookie keeps working")
+        script = os.path.join(self.config["environment"]["SRCDIR"], "contrib", "rpcauth.py")
+        out = subprocess.run([sys.executable, script, "carol", "h4shed:pw"], check=True, stdout=subprocess.PIPE,
+                             text=True).stdout
+        line = [l for l in out.splitlines() if l.startswith("rpcauth=")][0]
+        out = subprocess.run([sys.executable, script, "dave"], check=True, stdout=subprocess.PIPE, text=True).stdout
+        dave_line = [l for l in out.splitlines() if l.startswith("rpcauth=")][0]
+        dave_pw = out.split("Password for dave: ")[1].strip()
+        self.restart_node(0, ["-" + line, "-" + dave_line])
+        assert_equal(raw_post("127.0.0.1", port, "carol:h4shed:pw")[0], 200)
+        assert_equal(raw_post("127.0.0.1", port, f"dave:{dave_pw}")[0], 200)
+        assert_equal(raw_post("127.0.0.1", port, "carol:h4shed:p")[0], 401)
+        assert_equal(raw_post("127.0.0.1", port, f"carol:{dave_pw}")[0], 401)
+        assert_equal(raw_post("127.0.0.1", port, "%s:%s" % node.credentials())[0], 200)
+        self.stop_node(0)
+        node.assert_start_raises_init_error(["-rpcauth=carol:nohash"], "Invalid -rpcauth argument")
+        node.start([])
+        node.wait_for_rpc_connection()
 
         self.log.info("-rpcallowip replaces the default (localhost): a local client now gets HTTP 403")
         self.stop_node(0)
