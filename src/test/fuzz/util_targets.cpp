@@ -231,6 +231,22 @@ ODA_FUZZ_TARGET_SEEDS(rpc_http, HttpSeeds)
     std::string other_user;
     Assert(!CheckBasicAuthorization("Basic " + EncodeBase64(str + "x"), str, other_user), "longer credentials accepted");
 
+    // -rpcauth: the input as an entry line, and as "user:password" against a fixed entry
+    // (user "bob", salt "c0ffee", password "p4ss:word").
+    std::string error;
+    if (const auto entry = RPCAuthEntry::Parse(str, error)) {
+        Assert(!entry->user.empty() && !entry->salt.empty() && entry->hash_hex.size() == 64, "rpcauth entry shape");
+        const auto again = RPCAuthEntry::Parse(entry->user + ":" + entry->salt + "$" + entry->hash_hex, error);
+        Assert(again && again->user == entry->user && again->salt == entry->salt && again->hash_hex == entry->hash_hex,
+               "rpcauth entry round trip");
+    } else {
+        Assert(!error.empty(), "rpcauth rejection without a reason");
+    }
+    RPCCredentials hashed;
+    hashed.hashed.push_back(*RPCAuthEntry::Parse("bob:c0ffee$d5f51df7ff6cb9925a20b0881f978394d471c1c9cacc947d7f192db57a263fd0", error));
+    std::string hashed_user;
+    Assert(hashed.Check("Basic " + EncodeBase64(str), hashed_user) == (str == "bob:p4ss:word"), "rpcauth accepts only its password");
+
     const std::string decoded = URLDecode(str);
     Assert(decoded.size() <= str.size(), "URLDecode grew its input");
     std::string escaped;
