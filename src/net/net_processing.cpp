@@ -56,7 +56,6 @@ struct PeerManager::Peer {
     int64_t connect_mono{0};
     // Sync
     const CBlockIndex* best_known{nullptr};
-    const CBlockIndex* last_common{nullptr};
     //! A getheaders is outstanding (sent, no connecting headers reply yet) since this time.
     bool getheaders_pending{false};
     int64_t getheaders_sent_mono{0};
@@ -172,18 +171,6 @@ void PeerManager::Misbehaving(CNode& node, Peer& peer, int howmuch, const std::s
     }
     LogPrintf("P2P: disconnecting and discouraging peer=%lld (%s)\n", static_cast<long long>(node.id), node.addr.ToString().c_str());
     node.disconnect = true;
-}
-
-template <typename T>
-std::optional<T> PeerManager::ParseOrMisbehave(CNode& node, Peer& peer, const std::string& what,
-                                               T (*parse)(const std::vector<uint8_t>&), const std::vector<uint8_t>& payload)
-{
-    try {
-        return parse(payload);
-    } catch (const SerializationError& e) {
-        Misbehaving(node, peer, 100, what + ": " + e.what());
-        return std::nullopt;
-    }
 }
 
 // ------------------------------------------------------------------ receiving
@@ -315,21 +302,18 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         peer.addr_tokens -= static_cast<double>(addrs.size());
         if (m_addrman && !addrs.empty()) m_addrman->Add(addrs, node.addr, Now());
     } else if (command == msgtype::INV) {
-        const std::optional<std::vector<CInv>> invs = ParseOrMisbehave(node, peer, "bad inv", ParseInv, payload);
-        if (!invs) return;
+        // A malformed payload throws SerializationError: ProcessMessages scores it (100).
+        const std::vector<CInv> invs = ParseInv(payload);
         const bool ibd = IsInitialBlockDownload();
         const int64_t now = MonoSeconds();
         std::vector<CInv> want;
-        const CBlockIndex* unknown_block = nullptr;
         bool need_headers = false;
-        uint256 last_unknown;
-        for (const CInv& inv : *invs) {
+        for (const CInv& inv : invs) {
             if (inv.IsBlock()) {
                 std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
                 const CBlockIndex* index = m_chainman.LookupBlockIndex(inv.hash);
                 if (!index) {
                     need_headers = true;
-                    last_unknown = inv.hash;
                 } else if (!peer.best_known || CompareChainWork(index->chain_work, peer.best_known->chain_work) > 0) {
                     peer.best_known = index;
                 }
@@ -343,16 +327,14 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
                 want.push_back(inv);
             }
         }
-        (void)unknown_block;
         if (need_headers) {
             std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
             SendGetHeaders(node, peer, m_chainman.BestHeader());
         }
         if (!want.empty()) m_connman.PushMessage(node, msgtype::GETDATA, SerializeInv(want));
     } else if (command == msgtype::GETDATA) {
-        const std::optional<std::vector<CInv>> invs = ParseOrMisbehave(node, peer, "bad getdata", ParseInv, payload);
-        if (!invs) return;
-        peer.getdata_queue.insert(peer.getdata_queue.end(), invs->begin(), invs->end());
+        const std::vector<CInv> invs = ParseInv(payload);
+        peer.getdata_queue.insert(peer.getdata_queue.end(), invs.begin(), invs.end());
         ServeGetData(node, peer);
     } else if (command == msgtype::NOTFOUND) {
         for (const CInv& inv : ParseInv(payload)) {
@@ -396,10 +378,7 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         }
         m_connman.PushMessage(node, msgtype::HEADERS, SerializeHeaders(out));
     } else if (command == msgtype::HEADERS) {
-        const std::optional<std::vector<CBlockHeader>> headers =
-            ParseOrMisbehave(node, peer, "bad headers message", ParseHeaders, payload);
-        if (!headers) return;
-        HandleHeaders(node, peer, *headers);
+        HandleHeaders(node, peer, ParseHeaders(payload));
     } else if (command == msgtype::BLOCK) {
         auto block = std::make_shared<CBlock>();
         DeserializeExact(payload, *block);

@@ -23,7 +23,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -107,11 +106,6 @@ public:
 private:
     void ProcessMessage(CNode& node, Peer& peer, const std::string& command, const std::vector<uint8_t>& payload);
     void Misbehaving(CNode& node, Peer& peer, int howmuch, const std::string& reason);
-    /** The payload as `parse` reads it, or nullopt after a malformed payload (parse threw
-     *  SerializationError) got the peer Misbehaving(100, "<what>: <error>"). */
-    template <typename T>
-    std::optional<T> ParseOrMisbehave(CNode& node, Peer& peer, const std::string& what,
-                                      T (*parse)(const std::vector<uint8_t>&), const std::vector<uint8_t>& payload);
     void PushVersion(CNode& node, Peer& peer);
     void SendGetHeaders(CNode& node, Peer& peer, const node::CBlockIndex* from);
     void HandleHeaders(CNode& node, Peer& peer, const std::vector<CBlockHeader>& headers);
