@@ -23,6 +23,7 @@
 #include <node/coins.h>
 #include <node/feerate.h>
 #include <node/mempool_entry.h>
+#include <node/mempool_removal_reason.h>
 #include <primitives/transaction.h>
 #include <uint256.h>
 
@@ -46,15 +47,7 @@ static constexpr CAmount DEFAULT_INCREMENTAL_RELAY_FEE = 1000;
 /** Half-life of the rising minimum fee once blocks come in again (seconds). */
 static constexpr int64_t ROLLING_FEE_HALFLIFE = 60 * 60 * 12;
 
-/** Why a transaction left the pool (reported to observers and in logs). */
-enum class MemPoolRemovalReason {
-    EXPIRY,    //!< older than -mempoolexpiry
-    SIZELIMIT, //!< evicted to stay under -maxmempool
-    REORG,     //!< no longer valid after a reorganization
-    BLOCK,     //!< confirmed in a block
-    CONFLICT,  //!< an input was spent by a block transaction
-};
-std::string RemovalReasonToString(MemPoolRemovalReason reason);
+
 
 /** Chain limits on unconfirmed ancestors/descendants of a transaction (counts include the tx). */
 struct MemPoolLimits {

@@ -22,7 +22,8 @@ void Guarded(const char* what, F&& f)
 
 } // namespace
 
-void ValidationSignals::Register(ChainstateObserver* observer)
+// Until the background queue lands, QUEUED observers are delivered synchronously too.
+void ValidationSignals::Register(ChainstateObserver* observer, ObserverDelivery /*delivery*/)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (std::find(m_observers.begin(), m_observers.end(), observer) == m_observers.end()) m_observers.push_back(observer);
@@ -32,6 +33,26 @@ void ValidationSignals::Unregister(ChainstateObserver* observer)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_observers.erase(std::remove(m_observers.begin(), m_observers.end(), observer), m_observers.end());
+}
+
+void ValidationSignals::SyncWithQueue() {}
+
+void ValidationSignals::TransactionAddedToMempool(const CTransactionRef& tx, uint64_t sequence) const
+{
+    for (auto* o : Snapshot()) Guarded("TransactionAddedToMempool", [&] { o->TransactionAddedToMempool(tx, sequence); });
+}
+
+void ValidationSignals::TransactionRemovedFromMempool(const CTransactionRef& tx, MemPoolRemovalReason reason,
+                                                      uint64_t sequence) const
+{
+    for (auto* o : Snapshot()) {
+        Guarded("TransactionRemovedFromMempool", [&] { o->TransactionRemovedFromMempool(tx, reason, sequence); });
+    }
+}
+
+void ValidationSignals::BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state) const
+{
+    for (auto* o : Snapshot()) Guarded("BlockChecked", [&] { o->BlockChecked(block, state); });
 }
 
 void ValidationSignals::BlockConnected(const std::shared_ptr<const CBlock>& block, const CBlockIndex* index) const
