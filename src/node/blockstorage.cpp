@@ -276,6 +276,21 @@ std::vector<int> BlockStore::TakeDirtyFiles()
     return out;
 }
 
+void BlockStore::MarkDirty(const std::vector<int>& files)
+{
+    for (int f : files) {
+        if (std::find(m_dirty.begin(), m_dirty.end(), f) == m_dirty.end()) m_dirty.push_back(f);
+    }
+}
+
+uint64_t BlockStore::FreeDiskSpace() const
+{
+    std::error_code ec;
+    const std::filesystem::space_info info = std::filesystem::space(m_dir, ec);
+    if (ec) return UINT64_MAX;
+    return info.available;
+}
+
 uint64_t BlockStore::SizeOnDisk() const
 {
     uint64_t total = 0;

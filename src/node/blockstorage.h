@@ -9,7 +9,9 @@
 // A file is closed for new blocks once it would exceed max_file_size (128 MiB);
 // files grow by pre-allocated chunks to limit fragmentation.
 //
-// Failure modes: disk errors throw BlockStoreError (the node stops cleanly);
+// Failure modes: disk errors throw BlockStoreError (fatal: validation.h stops the
+// node); a failed write leaves the file table unchanged, so the record's space is
+// reused by the next write and nothing points at the partial bytes;
 // a record that is truncated, has the wrong magic, does not parse, or whose
 // hash differs from what the index expects makes ReadBlock/ReadUndo return
 // false with a message (treated as corruption by the caller).
@@ -103,6 +105,11 @@ public:
     int LastFile() const { return m_last_file; }
     /** Files whose statistics changed since the last TakeDirtyFiles(). */
     std::vector<int> TakeDirtyFiles();
+    /** Puts files back on the dirty list (their statistics could not be written). */
+    void MarkDirty(const std::vector<int>& files);
+    /** Bytes available to us on the file system of the blocks directory (std::filesystem::space);
+     *  UINT64_MAX when it cannot be determined (the write itself then reports a full disk). */
+    uint64_t FreeDiskSpace() const;
     uint64_t SizeOnDisk() const;
     std::string BlockFilePath(int32_t file) const { return FilePath("blk", file); }
     std::string UndoFilePath(int32_t file) const { return FilePath("rev", file); }

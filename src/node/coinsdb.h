@@ -2,7 +2,9 @@
 // Keys: 'C' + outpoint -> Coin; 'B' -> hash of the block the set reflects.
 // BatchWrite puts every changed coin and the new best block into ONE LevelDB
 // batch, so after a crash the database is always the UTXO set of some block
-// it names (the node then reconnects the blocks after it).
+// it names (the node then reconnects the blocks after it). A failed BatchWrite
+// throws DBError and leaves both the database and the caller's map unchanged,
+// so the cache still holds every change (the failure is fatal: node/validation.h).
 #ifndef ODA_NODE_COINSDB_H
 #define ODA_NODE_COINSDB_H
 

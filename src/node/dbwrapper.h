@@ -6,9 +6,16 @@
 // - Write()/Erase() of a single key and WriteBatch() of many keys are atomic:
 //   after a crash either all of a batch is visible or none of it. With
 //   sync=true the call returns only once the data is on disk (fsync).
+// - A write that throws has not happened: LevelDB applies a batch to its log
+//   and memtable only after the log write succeeded, and a torn log record is
+//   dropped on reopen, so after a failed WriteBatch the database reads as before
+//   it (and LevelDB refuses later writes of this process).
 // - Any LevelDB status other than OK/NotFound becomes a DBError with LevelDB's
-//   message, never a crash; callers at the top (node init) turn it into a clear
-//   "database corrupted, restart with -reindex" error.
+//   message, never a crash. Found while opening or loading (node init) it is a
+//   clear "... corrupted ... restart with -reindex" error and odad exits with 1;
+//   during validation or a flush it is a fatal error (node/validation.h): the
+//   node stops validating and shuts down, and restarts on the last complete
+//   batch.
 #ifndef ODA_NODE_DBWRAPPER_H
 #define ODA_NODE_DBWRAPPER_H
 

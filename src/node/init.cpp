@@ -1,6 +1,7 @@
 #include <node/init.h>
 
 #include <node/context.h>
+#include <node/validation.h>
 #include <util/args.h>
 #include <util/fs.h>
 #include <util/logging.h>
@@ -9,6 +10,7 @@
 
 #include <config/oda-config.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -325,6 +327,7 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
     ScopedSignalHandlers signal_handlers;
 
     StartedServices started;
+    std::atomic<bool> fatal_error{false}; // set by the chainstate's fatal-error handler
     bool ok = true;
     for (const NodeService& service : services) {
         if (!service.before_subsystems || !ok) continue;
@@ -340,6 +343,13 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
         if (!StartNodeSubsystems(node, error)) {
             InitError(error.empty() ? "Node subsystems failed to start" : error);
             ok = false;
+        } else if (node.chainman) {
+            // A disk or database failure during validation (node/validation.h) stops the node
+            // like `stop` does, but the process then exits with 1.
+            node.chainman->SetFatalErrorHandler([&node, &fatal_error](const std::string&) {
+                fatal_error = true;
+                node.RequestShutdown();
+            });
         }
     }
     if (ok) {
@@ -382,8 +392,9 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
         node.WaitForShutdown(std::chrono::milliseconds(200));
     }
 
+    if (fatal_error) LogPrintf("Shutting down after a fatal error (see the \"Error:\" line above)\n");
     Shutdown(node, started, pid_file);
     node.logger->DisconnectTestLogger();
     SetGlobalLogger(nullptr);
-    return ok ? 0 : 1;
+    return ok && !fatal_error ? 0 : 1;
 }

@@ -19,6 +19,12 @@ MempoolAcceptResult AcceptToMemoryPool(node::ChainstateManager& chainman, CTxMem
                                        bool test_accept, bool bypass_limits)
 {
     std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    if (chainman.FatalErrorOccurred()) {
+        // The chain state may be behind what was written: accept nothing until restarted.
+        MempoolAcceptResult refused;
+        refused.state.Error("shutting down after a fatal error");
+        return refused;
+    }
     MempoolAcceptOptions options;
     options.test_accept = test_accept;
     options.bypass_limits = bypass_limits;

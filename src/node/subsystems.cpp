@@ -38,6 +38,8 @@ void AddNodeSubsystemArgs(ArgsManager& args)
                 ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
     args.AddArg("-assumevalid=<hex>", "If this block is in the chain assume that it and its ancestors are valid and potentially skip their script verification (0 to verify all, default: 0)",
                 ArgsManager::ALLOW_ANY, OptionsCategory::OPTIONS);
+    args.AddArg("-testfaultinject=<point>", "Make one kind of write fail after start-up, to test fatal-error handling: blockwrite, undowrite, coinsflush, diskspace (tests only)",
+                ArgsManager::ALLOW_ANY | ArgsManager::DEBUG_ONLY, OptionsCategory::DEBUG_TEST);
     AddMempoolArgs(args);
 }
 
@@ -73,6 +75,7 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
         opts.assumevalid = *hash;
     }
     opts.clock = &node.clock;
+    opts.test_fault = args.GetArg("-testfaultinject", "");
     LogPrintf("Chainstate: datadir=%s dbcache=%lldMiB script threads=%d txindex=%d\n", opts.datadir.c_str(),
               static_cast<long long>(dbcache_mb), par, opts.txindex ? 1 : 0);
 

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <deque>
+#include <iostream>
 
 namespace node {
 
@@ -46,10 +47,65 @@ ChainstateManager::ChainstateManager(const ChainParams& params, ChainstateOption
 ChainstateManager::~ChainstateManager()
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
-    try {
-        if (m_coins_tip) FlushStateToDisk(FlushMode::ALWAYS);
-    } catch (const std::exception& e) {
-        LogPrintf("Error flushing state at shutdown: %s\n", e.what());
+    // A failure here is reported by FatalError (there is nobody left to act on it).
+    if (m_coins_tip) FlushStateToDisk(FlushMode::ALWAYS);
+}
+
+// ------------------------------------------------------------ fatal errors
+
+void ChainstateManager::SetFatalErrorHandler(std::function<void(const std::string&)> handler)
+{
+    std::string message;
+    {
+        std::lock_guard<std::mutex> lock(m_fatal_mutex);
+        m_fatal_handler = std::move(handler);
+        if (!m_fatal || !m_fatal_handler) return;
+        message = m_fatal_message;
+    }
+    m_fatal_handler(message);
+}
+
+bool ChainstateManager::FatalError(const std::string& message)
+{
+    LogPrintf("Error: %s\n", message.c_str());
+    std::function<void(const std::string&)> handler;
+    {
+        // Not Mutex(): observers (the wallet) may report from their own locks.
+        std::lock_guard<std::mutex> lock(m_fatal_mutex);
+        if (m_fatal) return false; // already stopping: the first error was reported
+        m_fatal_message = message;
+        m_fatal = true;
+        handler = m_fatal_handler;
+    }
+    std::cerr << "Error: " << message << std::endl;
+    LogPrintf("A fatal error occurred: the node refuses further validation and shuts down.\n");
+    if (handler) handler(message);
+    return false;
+}
+
+bool ChainstateManager::RefuseAfterFatal(BlockValidationState& state) const
+{
+    if (!m_fatal) return true;
+    std::lock_guard<std::mutex> lock(m_fatal_mutex);
+    return state.Error("shutting down after a fatal error: " + m_fatal_message);
+}
+
+void ChainstateManager::MaybeInjectFault(const char* point) const
+{
+    if (!m_faults_armed || m_options.test_fault != point) return;
+    const std::string what = std::string("injected fault -testfaultinject=") + point;
+    if (m_options.test_fault == "coinsflush") throw DBError(what + ": cannot write " + m_options.datadir + "/chainstate");
+    throw BlockStoreError(what + ": write failed (disk full?)");
+}
+
+void ChainstateManager::CheckDiskSpace(uint64_t additional) const
+{
+    const bool faked = m_faults_armed && m_options.test_fault == "diskspace";
+    const uint64_t free = faked ? 0 : m_block_store->FreeDiskSpace();
+    if (free < MIN_DISK_SPACE + additional) {
+        throw BlockStoreError(strprintf("Disk space is too low! %llu MiB free in %s/blocks, at least %llu MiB needed",
+                                        static_cast<unsigned long long>(free >> 20), m_options.datadir.c_str(),
+                                        static_cast<unsigned long long>((MIN_DISK_SPACE + additional) >> 20)));
     }
 }
 
@@ -63,6 +119,11 @@ int64_t ChainstateManager::Now() const
 bool ChainstateManager::Load(std::string& error)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    const std::string& fault = m_options.test_fault;
+    if (!fault.empty() && fault != "blockwrite" && fault != "undowrite" && fault != "coinsflush" && fault != "diskspace") {
+        error = "Unknown -testfaultinject point '" + fault + "' (blockwrite, undowrite, coinsflush, diskspace)";
+        return false;
+    }
     try {
         const std::string blocks_dir = m_options.datadir + "/blocks";
         // -dbcache split: small LevelDB caches, the rest for the in-memory UTXO cache.
@@ -108,7 +169,8 @@ bool ChainstateManager::Load(std::string& error)
         RebuildCandidates();
 
         BlockValidationState state;
-        if (!ActivateBestChain(state)) {
+        // The throwing variants: a failure here is an init error (the caller reports it).
+        if (!ActivateBestChainLocked(state)) {
             error = "Cannot activate the best chain: " + state.ToString();
             return false;
         }
@@ -127,12 +189,16 @@ bool ChainstateManager::Load(std::string& error)
                 m_txindex->WriteBlock(block, m_chain[h]->GetBlockHash(), FlatFilePos(m_chain[h]->file, m_chain[h]->data_pos));
             }
         }
-        FlushStateToDisk(FlushMode::ALWAYS);
+        FlushStateToDiskLocked(FlushMode::ALWAYS);
         if (reindexing) m_block_tree->WriteReindexing(false);
+        m_faults_armed = !m_options.test_fault.empty();
         LogPrintf("Loaded chain: height=%d best=%s, %u block index entries\n", m_chain.Height(),
                   ActiveTip() ? ActiveTip()->GetBlockHash().GetHex().c_str() : "none",
                   static_cast<unsigned>(m_block_index.size()));
         return true;
+    } catch (const BlockStoreError& e) {
+        error = std::string("Cannot write or read the block files: ") + e.what();
+        return false;
     } catch (const std::exception& e) {
         error = std::string("Error opening the block or chainstate database: ") + e.what() +
                 ". Restart with -reindex (or -reindex-chainstate) to rebuild it.";
@@ -368,6 +434,7 @@ bool ChainstateManager::ProcessNewBlockHeaders(const std::vector<CBlockHeader>& 
                                                const CBlockIndex** last)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    if (!RefuseAfterFatal(state)) return false;
     for (const CBlockHeader& header : headers) {
         CBlockIndex* index = nullptr;
         if (!AcceptBlockHeader(header, state, &index)) return false;
@@ -434,7 +501,14 @@ bool ChainstateManager::AcceptBlock(const std::shared_ptr<const CBlock>& block, 
         }
         return false;
     }
-    FlatFilePos pos = known_pos ? *known_pos : m_block_store->WriteBlock(*block, index->height);
+    FlatFilePos pos;
+    if (known_pos) {
+        pos = *known_pos;
+    } else {
+        CheckDiskSpace(RECORD_HEADER_SIZE + GetSerializeSize(*block));
+        MaybeInjectFault("blockwrite");
+        pos = m_block_store->WriteBlock(*block, index->height);
+    }
     // (A known position comes from Reindex, which has already recorded the file space.)
     ReceivedBlockTransactions(*block, index, pos);
     if (new_block) *new_block = true;
@@ -445,13 +519,19 @@ bool ChainstateManager::ProcessNewBlock(const std::shared_ptr<const CBlock>& blo
                                         bool* new_block, BlockValidationState* state_out)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    if (new_block) *new_block = false;
+    BlockValidationState refused;
+    if (!RefuseAfterFatal(refused)) {
+        if (state_out) *state_out = refused;
+        return false;
+    }
     try {
         return ProcessNewBlockLocked(block, force_processing, new_block, state_out);
     } catch (const std::exception& e) {
-        // Disk or database failure while storing or connecting: not the block's fault.
-        LogPrintf("ProcessNewBlock: system error: %s\n", e.what());
+        // Disk or database failure while storing or connecting: not the block's fault, and
+        // fatal (validation.h). Memory still matches what was written before the failure.
         if (state_out) state_out->Error(std::string("system error: ") + e.what());
-        return false;
+        return FatalError(std::string("System error while processing block ") + block->GetHash().GetHex() + ": " + e.what());
     }
 }
 
@@ -468,8 +548,9 @@ bool ChainstateManager::ProcessNewBlockLocked(const std::shared_ptr<const CBlock
         return false;
     }
     BlockValidationState activate_state;
-    if (!ActivateBestChain(activate_state)) {
+    if (!ActivateBestChainLocked(activate_state)) {
         if (state_out) *state_out = activate_state;
+        if (activate_state.IsError()) return FatalError("Cannot activate the best chain: " + activate_state.ToString());
         return false;
     }
     // Connecting may have found this very block invalid: report why.
@@ -661,6 +742,8 @@ bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* ind
         CoinsViewCache view(m_coins_tip.get());
         if (!ConnectBlock(*block, state, index, view, undo)) return false;
         if (index->pprev && !(index->status & BLOCK_HAVE_UNDO)) {
+            CheckDiskSpace(0);
+            MaybeInjectFault("undowrite");
             FlatFilePos pos = m_block_store->WriteUndo(undo, index->GetBlockHash(), index->file);
             index->undo_pos = pos.pos;
             index->status |= BLOCK_HAVE_UNDO;
@@ -809,6 +892,18 @@ bool ChainstateManager::ActivateBestChainStep(BlockValidationState& state, CBloc
 bool ChainstateManager::ActivateBestChain(BlockValidationState& state)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    if (!RefuseAfterFatal(state)) return false;
+    try {
+        if (ActivateBestChainLocked(state)) return true;
+    } catch (const std::exception& e) {
+        state.Error(std::string("system error: ") + e.what());
+    }
+    if (state.IsError()) return FatalError("Cannot activate the best chain: " + state.ToString());
+    return false;
+}
+
+bool ChainstateManager::ActivateBestChainLocked(BlockValidationState& state)
+{
     std::vector<std::vector<CTransactionRef>> disconnected;
     const CBlockIndex* start_tip = m_chain.Tip();
     for (;;) {
@@ -816,10 +911,10 @@ bool ChainstateManager::ActivateBestChain(BlockValidationState& state)
         if (!target || target == m_chain.Tip()) break;
         bool invalid_found = false;
         if (!ActivateBestChainStep(state, target, invalid_found, disconnected)) {
-            FlushStateToDisk(FlushMode::ALWAYS);
+            FlushStateToDiskLocked(FlushMode::ALWAYS);
             return false;
         }
-        FlushStateToDisk(FlushMode::PERIODIC);
+        FlushStateToDiskLocked(FlushMode::PERIODIC);
     }
     const CBlockIndex* tip = m_chain.Tip();
     if (tip != start_tip) {
@@ -977,15 +1072,32 @@ uint64_t ChainstateManager::SizeOnDisk() const
 void ChainstateManager::WriteBlockIndex()
 {
     std::vector<std::pair<int, BlockFileInfo>> files;
-    for (int f : m_block_store->TakeDirtyFiles()) files.emplace_back(f, m_block_store->FileInfo()[f]);
+    const std::vector<int> dirty_files = m_block_store->TakeDirtyFiles();
+    for (int f : dirty_files) files.emplace_back(f, m_block_store->FileInfo()[f]);
     std::vector<const CBlockIndex*> blocks(m_dirty_index.begin(), m_dirty_index.end());
-    m_block_tree->WriteBatchSync(files, m_block_store->LastFile(), blocks);
+    try {
+        m_block_tree->WriteBatchSync(files, m_block_store->LastFile(), blocks);
+    } catch (...) {
+        // Nothing of the batch landed: keep it dirty so a later flush writes it all.
+        m_block_store->MarkDirty(dirty_files);
+        throw;
+    }
     m_dirty_index.clear();
 }
 
-void ChainstateManager::FlushStateToDisk(FlushMode mode)
+bool ChainstateManager::FlushStateToDisk(FlushMode mode)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    try {
+        FlushStateToDiskLocked(mode);
+        return true;
+    } catch (const std::exception& e) {
+        return FatalError(std::string("Failed to write the chain state to disk: ") + e.what());
+    }
+}
+
+void ChainstateManager::FlushStateToDiskLocked(FlushMode mode)
+{
     if (!m_coins_tip || !m_block_store || !m_block_tree) return;
     const int64_t now = GetTime();
     const bool cache_full = m_coins_tip->DynamicMemoryUsage() > m_coins_cache_bytes;
@@ -1001,6 +1113,9 @@ void ChainstateManager::FlushStateToDisk(FlushMode mode)
         m_last_index_write = now;
     }
     if (flush_coins) {
+        // A failed flush leaves the cache as it was (CoinsViewCache::Flush clears it only
+        // after the atomic batch landed) and the database at its previous best block.
+        MaybeInjectFault("coinsflush");
         m_coins_tip->Flush();
         m_last_flush_time = now;
     }

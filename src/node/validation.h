@@ -11,9 +11,18 @@
 // Pointers to CBlockIndex stay valid for the manager's lifetime.
 //
 // Failure modes: invalid blocks/headers are reported through
-// BlockValidationState (reject reasons as Bitcoin Core's). Disk or database
-// failures throw (DBError, BlockStoreError) or set state.Error(); the node then
-// shuts down -- it never continues on a state it could not write.
+// BlockValidationState (reject reasons as Bitcoin Core's). A disk or database
+// failure (a block/undo file that cannot be written or read, a LevelDB error,
+// fewer than MIN_DISK_SPACE free bytes before block or undo data is written)
+// is fatal: FatalError() logs "Error: <message>" (debug.log and stderr),
+// latches the fatal flag and calls the fatal-error handler once (odad's asks
+// the node to shut down). From then on ProcessNewBlock, ProcessNewBlockHeaders,
+// ActivateBestChain (and mempool acceptance, which checks FatalErrorOccurred())
+// refuse with state.Error(). Nothing half-done is written: each step of a flush
+// (block/undo files, then the block index, then the UTXO set) is atomic and a
+// failed step stops the later ones, so the data directory always restarts on a
+// consistent state (the shutdown flush may still write what preceded the fault).
+// A corrupt database found by Load() is a user-readable error, not a crash.
 //
 // Notifications: observers registered on Signals() are told about connected
 // and disconnected blocks, tip changes and, once per reorg, the transactions
@@ -34,6 +43,8 @@
 #include <primitives/block.h>
 #include <script/verify.h>
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,7 +69,14 @@ struct ChainstateOptions {
      *  Everything else (amounts, UTXO set, commitments) still is. Null = check all. */
     uint256 assumevalid;
     const MockableClock* clock{nullptr};    //!< "now" for the future-time rule (nullptr: system clock)
+    /** -testfaultinject (tests only): once Load() has finished, make one kind of write fail
+     *  as a real disk would: "blockwrite", "undowrite", "coinsflush" or "diskspace" (free
+     *  space reads as 0). Empty: none. Anything else is rejected by Load(). */
+    std::string test_fault;
 };
+
+/** Free bytes below which no block or undo data is written (the node stops instead). */
+static constexpr uint64_t MIN_DISK_SPACE = 50ULL << 20;
 
 /** One script check: input `input` of `tx` against `txdata` (shared, read-only). */
 struct ScriptCheck {
@@ -140,8 +158,20 @@ public:
     /** Current "now" (mock time if set), for header time checks. */
     int64_t Now() const;
 
-    /** Writes block files, block index and (when due or forced) the UTXO cache. */
-    void FlushStateToDisk(FlushMode mode);
+    /** Writes block files, block index and (when due or forced) the UTXO cache, in that
+     *  order. False after a disk/database failure (which is then a FatalError). */
+    bool FlushStateToDisk(FlushMode mode);
+
+    /** Called once, with the message of the first fatal error, from the thread that hit it
+     *  (which may hold Mutex() or an observer's lock: the handler must only signal, e.g.
+     *  request shutdown as odad's does). Called at once if a fatal error already occurred. */
+    void SetFatalErrorHandler(std::function<void(const std::string&)> handler);
+    /** Latches the fatal flag, logs "Error: <message>" to debug.log and stderr and calls the
+     *  handler; later calls only log. Thread-safe; does not take Mutex(), so observers
+     *  (e.g. a wallet that cannot write a connected block) may call it too.
+     *  Always returns false (for `return FatalError(...)`). */
+    bool FatalError(const std::string& message);
+    bool FatalErrorOccurred() const { return m_fatal.load(); }
 
     // Low-level steps, exposed for tests and the reindex path. Callers hold Mutex().
     /** Applies block's transactions to view, filling undo. just_check: no side effects
@@ -185,6 +215,21 @@ private:
     std::unique_ptr<TxIndex> m_txindex;
     std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue;
     size_t m_coins_cache_bytes{0};
+    std::atomic<bool> m_fatal{false};
+    mutable std::mutex m_fatal_mutex; //!< guards the two below
+    std::string m_fatal_message;
+    std::function<void(const std::string&)> m_fatal_handler;
+    /** Faults of m_options.test_fault apply only after Load() (start-up writes succeed). */
+    bool m_faults_armed{false};
+
+    /** Throws the injected failure when `point` is the armed test fault. */
+    void MaybeInjectFault(const char* point) const;
+    /** Throws BlockStoreError when fewer than MIN_DISK_SPACE + `additional` bytes are free. */
+    void CheckDiskSpace(uint64_t additional) const;
+    /** Refuses work after a fatal error (fills state). */
+    bool RefuseAfterFatal(BlockValidationState& state) const;
+    bool ActivateBestChainLocked(BlockValidationState& state);
+    void FlushStateToDiskLocked(FlushMode mode);
 
     bool ProcessNewBlockLocked(const std::shared_ptr<const CBlock>& block, bool force_processing, bool* new_block,
                                BlockValidationState* state_out);

@@ -4,6 +4,7 @@
 #include <consensus/chainparams.h>
 #include <consensus/merkle.h>
 #include <consensus/pow.h>
+#include <node/dbwrapper.h>
 #include <node/validation.h>
 #include <script/keys.h>
 #include <script/sign.h>
@@ -46,6 +47,7 @@ struct ChainFixture {
     CKey key;
     ScriptBytes spk;
     uint32_t extra_nonce{0};
+    std::string fault; //!< -testfaultinject of the next Start()
 
     explicit ChainFixture(int threads = 1)
     {
@@ -66,6 +68,7 @@ struct ChainFixture {
         opts.reindex = reindex;
         opts.reindex_chainstate = reindex_chainstate;
         opts.clock = &clock;
+        opts.test_fault = fault;
         chainman = std::make_unique<ChainstateManager>(*params, opts);
         std::string error;
         BOOST_REQUIRE_MESSAGE(chainman->Load(error), error);
@@ -497,6 +500,167 @@ BOOST_AUTO_TEST_CASE(killed_process_leaves_consistent_state)
         BOOST_CHECK_EQUAL(rebuilt->ActiveHeight(), height);
         BOOST_CHECK(utxo(*rebuilt) == after_crash);
     }
+}
+
+// ---- fatal errors: a disk or database failure stops validation and leaves a restartable state
+
+namespace {
+/** Starts f with `fault` armed and counts fatal-error handler calls. */
+struct FatalRecorder {
+    int calls{0};
+    std::string message;
+    void Attach(ChainstateManager& cm)
+    {
+        cm.SetFatalErrorHandler([this](const std::string& m) {
+            ++calls;
+            message = m;
+        });
+    }
+};
+
+/** Everything the node refuses after a fatal error reports state.Error(). */
+void CheckRefusesEverything(ChainFixture& f)
+{
+    CBlock next = f.MakeBlock(f.chainman->ActiveTip(), {});
+    BlockValidationState state;
+    BOOST_CHECK(!f.Process(next, &state));
+    BOOST_CHECK(state.IsError());
+    BlockValidationState headers_state;
+    BOOST_CHECK(!f.chainman->ProcessNewBlockHeaders({next.GetHeader()}, headers_state));
+    BOOST_CHECK(headers_state.IsError());
+    BOOST_CHECK(!f.chainman->LookupBlockIndex(next.GetHash()));
+    BlockValidationState activate_state;
+    BOOST_CHECK(!f.chainman->ActivateBestChain(activate_state));
+    BOOST_CHECK(activate_state.IsError());
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(fatal_block_write_latches_refuses_and_restarts)
+{
+    ChainFixture f;
+    f.Generate(3);
+    f.fault = "blockwrite";
+    f.Start(); // start-up writes are never faulted
+    FatalRecorder rec;
+    rec.Attach(*f.chainman);
+    BOOST_CHECK(!f.chainman->FatalErrorOccurred());
+    CBlock b = f.MakeBlock(f.chainman->ActiveTip(), {});
+    BlockValidationState state;
+    BOOST_CHECK(!f.Process(b, &state));
+    BOOST_CHECK(state.IsError());
+    BOOST_CHECK(f.chainman->FatalErrorOccurred());
+    BOOST_CHECK_EQUAL(rec.calls, 1);
+    BOOST_CHECK(rec.message.find("injected fault -testfaultinject=blockwrite") != std::string::npos);
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 3);
+    CheckRefusesEverything(f);
+    BOOST_CHECK_EQUAL(rec.calls, 1); // later failures do not call the handler again
+    // A handler installed after the fact still hears about it.
+    FatalRecorder late;
+    late.Attach(*f.chainman);
+    BOOST_CHECK_EQUAL(late.calls, 1);
+
+    f.fault.clear();
+    f.Start();
+    BOOST_CHECK(!f.chainman->FatalErrorOccurred());
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 3);
+    BOOST_CHECK(f.Process(b)); // the block that could not be stored is simply new again
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 4);
+}
+
+BOOST_AUTO_TEST_CASE(fatal_undo_write_reconnects_at_restart)
+{
+    ChainFixture f;
+    f.Generate(2);
+    f.fault = "undowrite";
+    f.Start();
+    FatalRecorder rec;
+    rec.Attach(*f.chainman);
+    CBlock b = f.MakeBlock(f.chainman->ActiveTip(), {});
+    BlockValidationState state;
+    BOOST_CHECK(!f.Process(b, &state));
+    BOOST_CHECK(state.IsError());
+    BOOST_CHECK_EQUAL(rec.calls, 1);
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 2); // the tip never moved to a block without undo data
+    CheckRefusesEverything(f);
+
+    f.fault.clear();
+    f.Start(); // the block was stored: it is connected now
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 3);
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b.GetHash());
+    auto utxo = f.UtxoSet();
+    f.Start(1, false, /*reindex_chainstate=*/true);
+    BOOST_CHECK(f.UtxoSet() == utxo);
+}
+
+BOOST_AUTO_TEST_CASE(fatal_coins_flush_keeps_database_at_previous_state)
+{
+    ChainFixture f;
+    f.Generate(2);
+    f.fault = "coinsflush";
+    f.Start();
+    FatalRecorder rec;
+    rec.Attach(*f.chainman);
+    f.Generate(2); // connected in memory; the periodic flush does not write the UTXO set yet
+    BOOST_CHECK(!f.chainman->FatalErrorOccurred());
+    const uint256 tip = f.chainman->ActiveTip()->GetBlockHash();
+    BOOST_CHECK(!f.chainman->FlushStateToDisk(FlushMode::ALWAYS));
+    BOOST_CHECK(f.chainman->FatalErrorOccurred());
+    BOOST_CHECK_EQUAL(rec.calls, 1);
+    BOOST_CHECK(rec.message.find("Failed to write the chain state") != std::string::npos);
+    CheckRefusesEverything(f);
+
+    f.fault.clear();
+    f.Start(); // the database is still at height 2; the stored blocks are reconnected
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 4);
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == tip);
+    auto utxo = f.UtxoSet();
+    f.Start(1, false, /*reindex_chainstate=*/true);
+    BOOST_CHECK(f.UtxoSet() == utxo);
+}
+
+BOOST_AUTO_TEST_CASE(fatal_low_disk_space_stops_before_writing)
+{
+    ChainFixture f;
+    f.Generate(1);
+    f.fault = "diskspace";
+    f.Start();
+    FatalRecorder rec;
+    rec.Attach(*f.chainman);
+    const uint64_t size_before = f.chainman->SizeOnDisk();
+    CBlock b = f.MakeBlock(f.chainman->ActiveTip(), {});
+    BlockValidationState state;
+    BOOST_CHECK(!f.Process(b, &state));
+    BOOST_CHECK_EQUAL(rec.calls, 1);
+    BOOST_CHECK(rec.message.find("Disk space is too low!") != std::string::npos);
+    BOOST_CHECK_EQUAL(f.chainman->SizeOnDisk(), size_before);
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 1);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_fault_point_and_corrupt_database_are_load_errors)
+{
+    ChainFixture f;
+    f.Generate(1);
+    f.chainman.reset();
+    {
+        ChainstateOptions opts;
+        opts.datadir = f.dir.Path("regtest");
+        opts.test_fault = "nonsense";
+        ChainstateManager cm(*f.params, opts);
+        std::string error;
+        BOOST_CHECK(!cm.Load(error));
+        BOOST_CHECK(error.find("Unknown -testfaultinject point") != std::string::npos);
+    }
+    {
+        // A block index record that does not parse.
+        DBWrapper db(DBOptions{f.dir.Path("regtest") + "/blocks/index"});
+        db.Write(std::make_pair(uint8_t('b'), uint256::ONE), std::vector<uint8_t>{1, 2, 3}, true);
+    }
+    ChainstateOptions opts;
+    opts.datadir = f.dir.Path("regtest");
+    ChainstateManager cm(*f.params, opts);
+    std::string error;
+    BOOST_CHECK(!cm.Load(error));
+    BOOST_CHECK_MESSAGE(error.find("-reindex") != std::string::npos, error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -80,6 +80,12 @@ std::unique_ptr<WalletDatabase> WalletDatabase::Open(const std::string& path, bo
 
 WalletDatabase::~WalletDatabase() { sqlite3_close(m_db); }
 
+std::string WalletDatabase::LastError()
+{
+    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    return sqlite3_errmsg(m_db);
+}
+
 bool WalletDatabase::Exec(const char* sql)
 {
     char* err = nullptr;

@@ -7,6 +7,11 @@
 // SQLite's rollback journal with synchronous=FULL provides the durability.
 // The file is opened in exclusive locking mode: a second process cannot open it.
 //
+// Failure modes: every call reports failure by its return value (false / nullopt) and
+// LastError() says why; a failed batch leaves the old state. A caller that cannot give up
+// the write (the wallet following connected blocks) treats it as a fatal error of the node
+// (ChainstateManager::FatalError, node/validation.h).
+//
 // Thread safety: all methods lock an internal mutex; a WalletBatch holds it from
 // construction to Commit()/destruction, so a batch must not be nested.
 #ifndef ODA_WALLET_DB_H
@@ -45,6 +50,8 @@ public:
     bool Backup(const std::string& dest, std::string* error);
 
     const std::string& Path() const { return m_path; }
+    /** SQLite's message for the last failed call (for error reports). */
+    std::string LastError();
 
 private:
     friend class WalletBatch;

@@ -606,7 +606,11 @@ void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const n
     WalletBatch batch(*m_db);
     for (const auto& tx : block->vtx) SyncTransaction(tx, index->GetBlockHash(), index->height, index->GetBlockTime(), batch);
     WriteBestBlock(batch, index->GetBlockHash(), index->height);
-    if (!batch.Commit()) LogPrintf("Wallet %s: failed to write block %s\n", m_name.c_str(), index->GetBlockHash().GetHex().c_str());
+    if (!batch.Commit() && m_chainman) {
+        // The wallet would silently fall behind the chain: a database failure is fatal (node/validation.h).
+        m_chainman->FatalError("Wallet " + m_name + ": cannot write block " + index->GetBlockHash().GetHex() +
+                               " to " + m_db->Path() + ": " + m_db->LastError());
+    }
 }
 
 void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
@@ -630,7 +634,10 @@ void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, cons
         if (changed) WriteTx(batch, w);
     }
     if (index->pprev) WriteBestBlock(batch, index->pprev->GetBlockHash(), index->pprev->height);
-    if (!batch.Commit()) LogPrintf("Wallet %s: failed to write disconnect of %s\n", m_name.c_str(), hash.GetHex().c_str());
+    if (!batch.Commit() && m_chainman) {
+        m_chainman->FatalError("Wallet " + m_name + ": cannot write the disconnect of block " + hash.GetHex() +
+                               " to " + m_db->Path() + ": " + m_db->LastError());
+    }
 }
 
 std::pair<int, int> CWallet::Rescan(int start_height, int stop_height)
