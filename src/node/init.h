@@ -36,8 +36,10 @@ struct NodeService {
 /** Registers odad's own options, the node subsystems' (AddNodeSubsystemArgs) and the services'. */
 void SetupServerArgs(ArgsManager& args, const std::vector<NodeService>& services);
 
-/** Runs odad: returns the process exit code (0 clean stop, 1 init error or bad options).
- *  Errors are printed as "Error: <message>" on stderr (and logged once logging runs). */
+/** Runs odad: returns the process exit code (0 clean stop, 1 init error, bad options, or a
+ *  fatal disk/database error while running: the chainstate's fatal-error handler requests
+ *  shutdown, see node/validation.h). Errors are printed as "Error: <message>" on stderr (and
+ *  logged once logging runs). */
 int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& services);
 
 // ---- Node subsystem hooks: implemented in node/subsystems.cpp (the chainstate helper owns it).

@@ -159,6 +159,21 @@ BOOST_AUTO_TEST_CASE(conflicting_block_evicts_pool_spend)
     BOOST_CHECK_EQUAL(pool->Size(), 0U);
 }
 
+BOOST_AUTO_TEST_CASE(no_mempool_acceptance_after_fatal_error)
+{
+    Generate(101);
+    const CAmount subsidy = GetBlockSubsidy(1, params->GetConsensus());
+    auto tx = Spend(COutPoint(CoinbaseAt(1)->GetTxid(), 0), subsidy, 1000);
+    BOOST_REQUIRE(AcceptToMemoryPool(*chainman, *pool, tx, /*test_accept=*/true).IsValid());
+    chainman->FatalError("simulated disk failure");
+    auto r = AcceptToMemoryPool(*chainman, *pool, tx, false);
+    BOOST_CHECK(!r.IsValid());
+    BOOST_CHECK(r.state.IsError()); // refused, not judged invalid
+    BOOST_CHECK_EQUAL(pool->Size(), 0U);
+    std::string error;
+    BOOST_CHECK(GenerateBlocks(*chainman, pool.get(), spk, 1, 1000000, error).empty());
+}
+
 BOOST_AUTO_TEST_CASE(extra_nonce_and_grinding)
 {
     Generate(1);
