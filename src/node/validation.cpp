@@ -937,12 +937,18 @@ bool ChainstateManager::ActivateBestChainLocked(BlockValidationState& state)
 bool ChainstateManager::InvalidateBlock(BlockValidationState& state, CBlockIndex* index)
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
+    if (!RefuseAfterFatal(state)) return false;
     if (!index->pprev) return state.Invalid(BlockValidationResult::BLOCK_CONSENSUS, "cannot-invalidate-genesis");
     const CBlockIndex* start_tip = m_chain.Tip();
     std::vector<std::vector<CTransactionRef>> disconnected;
     while (m_chain.Contains(index)) {
         std::vector<CTransactionRef> txs;
-        if (!DisconnectTip(state, &txs)) return false;
+        try {
+            if (!DisconnectTip(state, &txs)) return FatalError("Cannot disconnect the tip: " + state.ToString());
+        } catch (const std::exception& e) {
+            state.Error(std::string("system error: ") + e.what());
+            return FatalError(std::string("Cannot disconnect the tip: ") + e.what());
+        }
         disconnected.push_back(std::move(txs));
     }
     index->status |= BLOCK_FAILED_VALID;
