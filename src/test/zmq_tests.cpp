@@ -11,8 +11,11 @@
 #include <zmq/zmqnotifier.h>
 
 #include <boost/test/unit_test.hpp>
+#include <zmq.h>
 
+#include <filesystem>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -149,6 +152,74 @@ BOOST_AUTO_TEST_CASE(bind_and_share_sockets)
     BOOST_CHECK(!ZmqNotifier::Create({{"pubrawblock", "nonsense://here", 1000}}, error));
     BOOST_CHECK_MESSAGE(error.find("Unable to bind ZeroMQ socket for -zmqpubrawblock to address nonsense://here") !=
                             std::string::npos, error);
+}
+
+namespace {
+/** One multipart message from sub (frames), or empty after timeout_ms. */
+std::vector<std::vector<uint8_t>> Recv(void* sub, int timeout_ms)
+{
+    zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+    std::vector<std::vector<uint8_t>> frames;
+    int more = 1;
+    while (more) {
+        zmq_msg_t msg;
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, sub, 0) < 0) {
+            zmq_msg_close(&msg);
+            return {};
+        }
+        const uint8_t* p = static_cast<const uint8_t*>(zmq_msg_data(&msg));
+        frames.emplace_back(p, p + zmq_msg_size(&msg));
+        more = zmq_msg_more(&msg);
+        zmq_msg_close(&msg);
+    }
+    return frames;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(mempool_events_on_the_wire)
+{
+    char dir_template[] = "/tmp/oda_zmq_test_XXXXXX";
+    BOOST_REQUIRE(mkdtemp(dir_template));
+    const std::string address = std::string("ipc://") + dir_template + "/seq";
+    std::string error;
+    auto notifier = ZmqNotifier::Create({{"pubsequence", address, 1000}, {"pubhashtx", address, 1000}}, error);
+    BOOST_REQUIRE_MESSAGE(notifier, error);
+
+    void* ctx = zmq_ctx_new();
+    void* sub = zmq_socket(ctx, ZMQ_SUB);
+    zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "sequence", 8);
+    BOOST_REQUIRE_EQUAL(zmq_connect(sub, address.c_str()), 0);
+    const CTransactionRef tx = WitnessTx();
+    const std::string txid = tx->GetTxid().GetHex();
+
+    // A SUB socket misses what precedes its subscription: publish until one arrives.
+    std::vector<std::vector<uint8_t>> m;
+    for (int i = 0; i < 100 && m.empty(); ++i) {
+        notifier->TransactionAddedToMempool(tx, 7);
+        m = Recv(sub, 100);
+    }
+    BOOST_REQUIRE_EQUAL(m.size(), 3U);
+    BOOST_CHECK_EQUAL(std::string(m[0].begin(), m[0].end()), "sequence");
+    BOOST_CHECK(m[1] == zmqmsg::SequenceBody(tx->GetTxid(), zmqmsg::SequenceLabel::MEMPOOL_ADDED, 7));
+    const uint32_t seq = m[2][0] | m[2][1] << 8 | m[2][2] << 16 | uint32_t(m[2][3]) << 24;
+    // Drain the additions published while the subscription was on its way.
+    while (!Recv(sub, 200).empty()) {}
+
+    // Removal because a block confirmed it: nothing; any other reason: 'R' with the pool's number.
+    notifier->TransactionRemovedFromMempool(tx, MemPoolRemovalReason::BLOCK, 8);
+    notifier->TransactionRemovedFromMempool(tx, MemPoolRemovalReason::EXPIRY, 9);
+    m = Recv(sub, 10000);
+    BOOST_REQUIRE_EQUAL(m.size(), 3U);
+    BOOST_CHECK_EQUAL(HexStr(m[1]), txid + "52" /* 'R' */ + "0900000000000000");
+    const uint32_t seq2 = m[2][0] | m[2][1] << 8 | m[2][2] << 16 | uint32_t(m[2][3]) << 24;
+    BOOST_CHECK_GT(seq2, seq); // the topic's counter moved on (the drained additions in between)
+
+    zmq_close(sub);
+    zmq_ctx_term(ctx);
+    notifier.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_template, ec);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
