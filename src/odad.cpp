@@ -10,6 +10,11 @@
 #include <rpc/register.h>
 #include <wallet/load.h>
 #endif
+#ifdef ENABLE_ZMQ
+#include <node/context.h>
+#include <rpc/register.h>
+#include <zmq/init.h>
+#endif
 
 #include <vector>
 
@@ -33,6 +38,18 @@ int main(int argc, char* argv[])
         services.push_back(wallet);
     }
 #endif
-    // Later: ZMQ notifications.
+#ifdef ENABLE_ZMQ
+    {
+        // getzmqnotifications is there (listing nothing) even without -zmqpub* options.
+        NodeService zmq = MakeZMQService();
+        auto start = zmq.start;
+        zmq.start = [start](NodeContext& node, std::string& error) {
+            if (!start(node, error)) return false;
+            if (node.rpc_table) RegisterZMQRPCCommands(*node.rpc_table);
+            return true;
+        };
+        services.push_back(zmq);
+    }
+#endif
     return AppMain(argc, argv, services);
 }

@@ -34,6 +34,7 @@ class ChainstateManager;
 class CRPCTable;
 class DirectoryLock;
 class WalletManager;
+class ZmqNotifier;
 namespace net {
 class AddrMan;
 class BanMan;
@@ -67,6 +68,9 @@ struct NodeContext {
 
     //! Loaded wallets (wallet service; nullptr with -disablewallet or without the wallet build).
     std::shared_ptr<WalletManager> wallet_manager;
+    //! ZeroMQ publisher (zmq service; nullptr without -zmqpub* options or without the zmq build).
+    //! Registered on chainman's signals, so it is destroyed before the chainstate.
+    std::shared_ptr<ZmqNotifier> zmq_notifier;
     // P2P (net/init.cpp, the "p2p" service).
     std::shared_ptr<net::AddrMan> addrman;
     std::shared_ptr<net::BanMan> banman;

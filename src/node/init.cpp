@@ -247,7 +247,7 @@ void SetupServerArgs(ArgsManager& args, const std::vector<NodeService>& services
     args.AddHiddenArgs({"-port", "-listen", "-bind", "-connect", "-addnode", "-seednode", "-discover", "-dnsseed",
                         "-listenonion", "-upnp", "-natpmp", "-externalip", "-maxconnections", "-whitelist",
                         "-torrentport", "-fallbackfee", "-wallet", "-disablewallet", "-zmqpubhashblock",
-                        "-zmqpubrawblock", "-zmqpubhashtx", "-zmqpubrawtx"});
+                        "-zmqpubrawblock", "-zmqpubhashtx", "-zmqpubrawtx", "-zmqpubsequence"});
 
     AddNodeSubsystemArgs(args);
     for (const NodeService& service : services) {

@@ -13,6 +13,9 @@ void RegisterNetRPCCommands(CRPCTable& table);
  *  Registered by odad once the wallet service started (not by RegisterAllRPCCommands), so
  *  -disablewallet leaves them out. */
 void RegisterWalletRPCCommands(CRPCTable& table);
+/** ZeroMQ commands (rpc/zmq.cpp, compiled into libodazmq.a when ZeroMQ is built). Registered by
+ *  odad once the zmq service started. */
+void RegisterZMQRPCCommands(CRPCTable& table);
 
 /** Registers all families compiled into this build. */
 void RegisterAllRPCCommands(CRPCTable& table);
