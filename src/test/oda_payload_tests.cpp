@@ -4,6 +4,7 @@
 #include <hex.h>
 #include <oda/chain/payload.h>
 #include <oda/chain/tx_check.h>
+#include <rpc/core_write.h>
 #include <script/script.h>
 #include <script/standard.h>
 #include <test/oda_payload_examples.h>
@@ -266,6 +267,28 @@ BOOST_AUTO_TEST_CASE(transaction_rules)
     Result r = std::get<Result>(ex[3]);
     r.outputs.push_back({TensorType::INT8, std::vector<int32_t>(params.max_oda_payload_bytes, 1)});
     BOOST_CHECK(Check(ExampleTx(Enc(r))).IsValid());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(oda_payload_json_tests)
+
+// decoderawtransaction's "oda" object: kind name and fields, or why the payload is invalid.
+BOOST_AUTO_TEST_CASE(script_pubkey_json_has_oda)
+{
+    const std::vector<Payload> ex = oda::test::ExamplePayloads();
+    nlohmann::json j = ScriptPubKeyToJSON(OdaOutputScript(EncodeOdaPayload(ex[0])), "roda");
+    BOOST_CHECK_EQUAL(j["oda"]["kind"], "add_model");
+    BOOST_CHECK_EQUAL(j["oda"]["royalty"], 100'000);
+    BOOST_CHECK_EQUAL(j["oda"]["objective"], "accuracy");
+    BOOST_CHECK_EQUAL(j["oda"]["parents"][0]["share_bp"], 500);
+    j = ScriptPubKeyToJSON(OdaOutputScript(EncodeOdaPayload(ex[3])), "roda");
+    BOOST_CHECK_EQUAL(j["oda"]["outputs"][1]["type"], "int8");
+    BOOST_CHECK_EQUAL(j["oda"]["outputs"][0]["values"][1], -9);
+    j = ScriptPubKeyToJSON(OdaOutputScript({8}), "roda");
+    BOOST_CHECK_EQUAL(j["oda"]["error"], "unknown kind 8");
+    j = ScriptPubKeyToJSON(NullDataScript({1, 2}), "roda");
+    BOOST_CHECK(!j.contains("oda"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
