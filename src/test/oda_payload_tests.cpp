@@ -269,6 +269,22 @@ BOOST_AUTO_TEST_CASE(transaction_rules)
     BOOST_CHECK(Check(ExampleTx(Enc(r))).IsValid());
 }
 
+BOOST_AUTO_TEST_CASE(block_rule)
+{
+    const std::vector<Payload> ex = oda::test::ExamplePayloads();
+    CBlock block;
+    block.vtx.push_back(std::make_shared<const CTransaction>(ExampleTx(Enc(ex[3]))));
+    block.vtx.push_back(std::make_shared<const CTransaction>(ExampleTx(Enc(ex[1]))));
+    BlockValidationState state;
+    BOOST_CHECK(CheckOdaBlock(block, state, Regtest()));
+    const CTransaction bad(ExampleTx({8}));
+    block.vtx.push_back(std::make_shared<const CTransaction>(bad));
+    BOOST_CHECK(!CheckOdaBlock(block, state, Regtest()));
+    BOOST_CHECK(state.GetResult() == BlockValidationResult::BLOCK_CONSENSUS);
+    BOOST_CHECK_EQUAL(state.GetRejectReason(), "bad-oda-payload");
+    BOOST_CHECK_EQUAL(state.GetDebugMessage(), "tx " + bad.GetTxid().GetHex() + ": unknown kind 8");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(oda_payload_json_tests)
