@@ -21,7 +21,7 @@ ALLOWED = {
     "oda/model": {"crypto", "primitives", "consensus"},
     "oda/engine": {"crypto", "primitives", "consensus", "oda/model"},
     "oda/train": {"crypto", "primitives", "consensus", "oda/model", "oda/engine", "util"},
-    "oda/chain": {"crypto", "primitives", "consensus", "script", "oda/model", "oda/engine", "util"},
+    "oda/chain": {"crypto", "primitives", "consensus", "script", "oda/model"},
     "oda/storage": {"crypto", "primitives", "consensus", "oda/model", "oda/chain", "util"},
     "node": {"crypto", "primitives", "consensus", "script", "util", "oda/model", "oda/engine",
              "oda/chain", "oda/storage"},

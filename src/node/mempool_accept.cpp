@@ -3,6 +3,7 @@
 #include <consensus/tx_check.h>
 #include <consensus/tx_verify.h>
 #include <node/policy.h>
+#include <oda/chain/tx_check.h>
 #include <script/sighash.h>
 #include <script/verify.h>
 
@@ -29,8 +30,8 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
     MempoolAcceptResult r;
     r.wtxid = tx.GetWtxid();
 
-    // 1. Context-free consensus checks.
-    if (!CheckTransaction(tx, r.state)) {
+    // 1. Context-free consensus checks: the transaction's, then its ODA output's.
+    if (!CheckTransaction(tx, r.state) || !oda::chain::CheckOdaTransaction(tx, r.state, *view.params)) {
         r.result_type = MempoolAcceptResult::ResultType::INVALID;
         return r;
     }

@@ -6,6 +6,7 @@
 #include <consensus/pow.h>
 #include <consensus/tx_check.h>
 #include <consensus/tx_verify.h>
+#include <oda/chain/tx_check.h>
 #include <script/sighash.h>
 #include <util/logging.h>
 #include <util/strencodings.h>
@@ -491,7 +492,9 @@ bool ChainstateManager::AcceptBlock(const std::shared_ptr<const CBlock>& block, 
     // An unrequested block that does not beat our tip is not worth the disk space.
     if (!force_processing && m_chain.Tip() && CompareChainWork(index->chain_work, m_chain.Tip()->chain_work) <= 0) return true;
 
-    if (!CheckBlock(*block, state, Consensus()) || !ContextualCheckBlock(*block, state, index->pprev)) {
+    // The ODA output rules are context-free too; consensus/ may not include oda/chain.
+    if (!CheckBlock(*block, state, Consensus()) || !oda::chain::CheckOdaBlock(*block, state, Consensus()) ||
+        !ContextualCheckBlock(*block, state, index->pprev)) {
         // A mutated body says nothing about the header: only mark real invalidity.
         if (state.IsInvalid() && state.GetResult() != BlockValidationResult::BLOCK_MUTATED) {
             index->status |= BLOCK_FAILED_VALID;
@@ -1001,6 +1004,7 @@ bool ChainstateManager::TestBlockValidity(const CBlock& block, BlockValidationSt
     index.height = prev->height + 1;
     if (!ContextualCheckBlockHeader(block, state, prev)) return false;
     if (!CheckBlock(block, state, Consensus(), check_pow, check_merkle_root)) return false;
+    if (!oda::chain::CheckOdaBlock(block, state, Consensus())) return false;
     if (!ContextualCheckBlock(block, state, prev)) return false;
     CoinsViewCache view(m_coins_tip.get());
     BlockUndo undo;

@@ -4,6 +4,7 @@
 #include <consensus/consensus.h>
 #include <hex.h>
 #include <node/blockindex.h>
+#include <oda/chain/payload.h>
 #include <rpc/util.h>
 #include <script/address.h>
 #include <script/script.h>
@@ -39,6 +40,85 @@ json ScriptPubKeyToJSON(const ScriptBytes& script, const std::string& hrp)
         if (!address.empty()) out["address"] = address;
     }
     out["type"] = GetOutputTypeName(type);
+    if (HasOdaTag(script)) {
+        // Decoded for display only; an undecodable payload shows why consensus rejects it.
+        const std::optional<std::vector<uint8_t>> payload = ExtractOdaPayload(script);
+        oda::chain::Payload decoded;
+        std::string error = "non-minimal or malformed ODA output";
+        if (payload && oda::chain::DecodeOdaPayload(*payload, decoded, error)) {
+            out["oda"] = OdaPayloadToJSON(decoded);
+        } else {
+            out["oda"] = json{{"error", error}};
+        }
+    }
+    return out;
+}
+
+namespace {
+
+json CommitmentToJSON(const oda::chain::Commitment& c)
+{
+    return json{{"pieces_root", c.pieces_root.GetHex()}, {"file_size", c.file_size}};
+}
+
+json PayloadFields(const oda::chain::AddModel& p)
+{
+    json parents = json::array();
+    for (const auto& s : p.parents) parents.push_back(json{{"model_id", s.model_id.GetHex()}, {"share_bp", s.share_bp}});
+    return json{{"architecture", json::parse(oda::model::ArchitectureToJson(p.architecture))},
+                {"objective", oda::model::ObjectiveName(p.architecture.objective)},
+                {"dataset", CommitmentToJSON(p.dataset)},
+                {"dataset_samples", p.dataset_samples},
+                {"initial_weights", CommitmentToJSON(p.initial_weights)},
+                {"initial_score", p.initial_score},
+                {"royalty", p.royalty},
+                {"trainer_share_bp", p.trainer_share_bp},
+                {"parents", parents},
+                {"min_improvement", p.min_improvement}};
+}
+json PayloadFields(const oda::chain::Infer& p)
+{
+    json input = json::array();
+    for (int8_t v : p.input) input.push_back(v);
+    return json{{"model_id", p.model_id.GetHex()}, {"weights_version", p.weights_version.GetHex()}, {"input", input}};
+}
+json PayloadFields(const oda::chain::UpdateWeights& p)
+{
+    return json{{"model_id", p.model_id.GetHex()}, {"weights", CommitmentToJSON(p.weights)},
+                {"claimed_score", p.claimed_score}, {"trainer_script", HexStr(p.trainer_script)}};
+}
+json PayloadFields(const oda::chain::Result& p)
+{
+    json outputs = json::array();
+    for (const auto& t : p.outputs) {
+        outputs.push_back(json{{"type", t.type == oda::chain::TensorType::INT8 ? "int8" : "int32"}, {"values", t.values}});
+    }
+    return json{{"compute_units", p.compute_units}, {"outputs", outputs}};
+}
+json PayloadFields(const oda::chain::StorageProof& p)
+{
+    json proofs = json::array();
+    for (const auto& i : p.proofs) {
+        json path = json::array();
+        for (const uint256& h : i.path) path.push_back(h.GetHex());
+        proofs.push_back(json{{"pieces_root", i.pieces_root.GetHex()}, {"block_index", i.block_index},
+                              {"block", HexStr(i.block)}, {"path", path}});
+    }
+    return json{{"proofs", proofs}};
+}
+json PayloadFields(const oda::chain::Transfer& p) { return json{{"model_id", p.model_id.GetHex()}}; }
+json PayloadFields(const oda::chain::Bounty& p)
+{
+    return json{{"model_id", p.model_id.GetHex()}, {"target_score", p.target_score},
+                {"expiry_height", p.expiry_height}, {"refund_script", HexStr(p.refund_script)}};
+}
+
+} // namespace
+
+json OdaPayloadToJSON(const oda::chain::Payload& payload)
+{
+    json out = std::visit([](const auto& p) { return PayloadFields(p); }, payload);
+    out["kind"] = oda::chain::PayloadKindName(oda::chain::KindOf(payload));
     return out;
 }
 

@@ -5,6 +5,7 @@
 #ifndef ODA_RPC_CORE_WRITE_H
 #define ODA_RPC_CORE_WRITE_H
 
+#include <oda/chain/payload.h>
 #include <primitives/block.h>
 #include <primitives/transaction.h>
 #include <uint256.h>
@@ -22,6 +23,9 @@ double GetDifficulty(uint32_t bits);
 
 /** {"asm", "hex", "address" (taproot only, for `hrp`), "type"} of an output script. */
 nlohmann::json ScriptPubKeyToJSON(const ScriptBytes& script, const std::string& hrp);
+/** The fields of an ODA payload plus "kind" (its name); ScriptPubKeyToJSON adds it as "oda"
+ *  to any output with the ODA tag, or {"error": why} when the payload does not decode. */
+nlohmann::json OdaPayloadToJSON(const oda::chain::Payload& payload);
 
 /** txid, hash, version, size, vsize, weight, locktime, vin (coinbase or txid/vout/scriptSig,
  *  txinwitness, sequence), vout (value, n, scriptPubKey); "hex" when include_hex; "blockhash"
