@@ -52,12 +52,13 @@ std::vector<int64_t> BatchShape(int64_t batch, const Shape& shape)
     return s;
 }
 
-/** The engine's own worker threads, created once and reused by every Run/Score.
- *  Workers set their ATen intra-op thread count to 1 (the OpenMP thread count is
- *  per thread), so ATen operations inside a worker never start more threads; the
- *  caller's ATen thread count is left as it was. One job at a time: a caller that
- *  finds the pool busy (concurrent use) runs its tasks itself instead of waiting,
- *  so concurrent callers never oversubscribe the cores. */
+/** The engine's own worker threads (threads - 1 of them: the calling thread takes
+ *  tasks too, so work starts without waiting for a wake-up), created once and
+ *  reused by every Run/Score. Workers set their ATen intra-op thread count to 1
+ *  (the OpenMP thread count is per thread), so ATen operations inside a worker
+ *  never start more threads; the caller's ATen thread count is left as it was.
+ *  One job at a time: a caller that finds the pool busy (concurrent use) runs its
+ *  tasks itself instead of waiting, so concurrent callers never oversubscribe. */
 class EnginePool
 {
 public:
@@ -75,10 +76,10 @@ public:
     {
         threads = std::max(1, threads);
         std::lock_guard<std::mutex> job(m_job);
-        if (threads == m_threads.load() && static_cast<int>(m_workers.size()) == (threads > 1 ? threads : 0)) return;
+        if (threads == m_threads.load() && static_cast<int>(m_workers.size()) == threads - 1) return;
         Stop();
         m_threads = threads;
-        if (threads > 1) Start(threads);
+        if (threads > 1) Start(threads - 1);
     }
 
     /** Calls fn(task) for every task in [0, tasks) (each exactly once, any thread, any
@@ -95,14 +96,17 @@ public:
             m_fn = &fn;
             m_tasks = tasks;
             m_next = 0;
-            m_pending = m_workers.size();
+            m_finished = 0;
             m_error = nullptr;
             ++m_generation;
         }
         m_wake.notify_all();
         std::unique_lock<std::mutex> lock(m_mutex);
-        m_done.wait(lock, [&] { return m_pending == 0; });
+        TakeTasks(lock);
+        // Wait for the tasks, not for the workers: one that wakes late finds none left.
+        m_done.wait(lock, [&] { return m_finished == m_tasks; });
         m_fn = nullptr;
+        m_tasks = m_next = 0;
         if (m_error) std::rethrow_exception(m_error);
     }
 
@@ -156,19 +160,25 @@ private:
             m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
             if (m_stop) return;
             seen = m_generation;
-            while (m_next < m_tasks) {
-                const size_t task = m_next++;
-                lock.unlock();
-                try {
-                    (*m_fn)(task);
-                } catch (...) {
-                    lock.lock();
-                    if (!m_error) m_error = std::current_exception();
-                    continue;
-                }
-                lock.lock();
+            TakeTasks(lock);
+        }
+    }
+
+    /** Runs tasks until none is left (lock held on entry and exit). */
+    void TakeTasks(std::unique_lock<std::mutex>& lock)
+    {
+        while (m_next < m_tasks) {
+            const size_t task = m_next++;
+            lock.unlock();
+            std::exception_ptr error;
+            try {
+                (*m_fn)(task);
+            } catch (...) {
+                error = std::current_exception();
             }
-            if (--m_pending == 0) m_done.notify_all();
+            lock.lock();
+            if (error && !m_error) m_error = error;
+            if (++m_finished == m_tasks) m_done.notify_all();
         }
     }
 
@@ -180,7 +190,7 @@ private:
     bool m_stop{false};
     uint64_t m_generation{0};
     const std::function<void(size_t)>* m_fn{nullptr};
-    size_t m_tasks{0}, m_next{0}, m_pending{0};
+    size_t m_tasks{0}, m_next{0}, m_finished{0};
     std::exception_ptr m_error;
 };
 } // namespace

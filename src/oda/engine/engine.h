@@ -56,8 +56,10 @@ model::ModelOutput EngineRun(const model::Model& model, const int8_t* input);
 int64_t EngineScore(const model::Model& model, const model::Dataset& dataset);
 
 /** Threads of the engine's pool (created once per process and reused; default: the
- *  number of cores; 1 = everything on the calling thread). Pool workers run ATen
- *  with one intra-op thread; libtorch's global thread count is not changed. A Run
+ *  number of cores; 1 = everything on the calling thread). The calling thread is one
+ *  of them; the threads - 1 workers run ATen with one intra-op thread, the caller
+ *  with its own libtorch setting (1 avoids oversubscription; libtorch's global
+ *  thread count is not changed). A Run
  *  or Score that finds the pool busy with another caller's work runs on its own
  *  thread, so concurrent callers do not oversubscribe the cores. */
 void SetEngineThreads(int threads);
