@@ -1,20 +1,32 @@
 // Consensus engine throughput (multiply-accumulates per second) next to libtorch
 // float32 on the same architectures, single thread: the default ATen path and the
 // oneDNN path (to_mkldnn tensors, mkldnn_linear / mkldnn_convolution with reordered
-// weights), which is libtorch at its fastest on x86.
+// weights), which is libtorch at its fastest on x86. Each engine figure is also
+// given as a fraction of the peak multiply-accumulate rate of the instruction its
+// kernel is built on (a register-only loop), and scoring and batched inference
+// are measured at 1 and 2 engine threads (wall time, since CPU time sums threads).
 #include <bench/bench.h>
 #include <oda/engine/engine.h>
 #include <oda/engine/kernels.h>
 #include <oda/model/model.h>
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 using namespace oda::model;
 using namespace oda::engine;
+using oda::bench::Measurement;
 
 namespace {
 /** Deterministic pseudo-random int8/int32 values (benchmarks need no statistics). */
@@ -83,7 +95,119 @@ uint64_t MacsPerSample(const Model& m)
     return macs;
 }
 
-void MeasureEngine(oda::bench::Bench& b, const std::string& prefix, const Model& m, const Dataset& d, double macs)
+
+// ------------------------------------------------------------ peak MAC rate
+// Register-only loops of the kernels' core instructions: independent
+// accumulators hide the instruction latency, the empty asm statements make the
+// multiplicands opaque on every iteration so the compiler cannot hoist or fold
+// the products. Bytes: vpdpbusd zmm = 16 lanes x 4 u8*s8 = 64 MAC; vpmaddwd ymm =
+// 8 lanes x 2 s16*s16 = 16 MAC (plus the vpaddd that accumulates, as in the kernel).
+constexpr uint64_t PEAK_ITERATIONS = 1 << 22;
+constexpr int PEAK_ACCUMULATORS = 12;
+/** vpaddd (latency 1) is the only dependency chain of the AVX2 loop: 6 suffice. */
+constexpr int PEAK_ACCUMULATORS_AVX2 = 6;
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) int32_t PeakLoopVnni(uint64_t iterations, int32_t seed)
+{
+    __m512i acc[PEAK_ACCUMULATORS];
+    for (int i = 0; i < PEAK_ACCUMULATORS; ++i) acc[i] = _mm512_set1_epi32(seed + i);
+    __m512i a = _mm512_set1_epi32(seed * 3 + 1), w = _mm512_set1_epi32(seed * 5 + 2);
+    for (uint64_t it = 0; it < iterations; ++it) {
+        asm volatile("" : "+v"(a), "+v"(w));
+#pragma GCC unroll 12
+        for (int i = 0; i < PEAK_ACCUMULATORS; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], a, w);
+    }
+    for (int i = 1; i < PEAK_ACCUMULATORS; ++i) acc[0] = _mm512_add_epi32(acc[0], acc[i]);
+    alignas(64) int32_t lanes[16];
+    _mm512_store_si512(lanes, acc[0]);
+    return lanes[0] ^ lanes[15];
+}
+
+__attribute__((target("avx2"))) int32_t PeakLoopAvx2(uint64_t iterations, int32_t seed)
+{
+    // vpmaddwd's inputs do not depend on the accumulators, so identical products
+    // would be computed once per iteration: every accumulator gets its own
+    // multiplicand (13 of the 16 ymm registers, named so none lives in memory),
+    // each made opaque per iteration.
+    __m256i c0 = _mm256_set1_epi32(seed), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    __m256i w0 = _mm256_set1_epi32(seed + 1), w1 = _mm256_set1_epi32(seed + 2), w2 = _mm256_set1_epi32(seed + 3);
+    __m256i w3 = _mm256_set1_epi32(seed + 4), w4 = _mm256_set1_epi32(seed + 5), w5 = _mm256_set1_epi32(seed + 6);
+    __m256i a = _mm256_set1_epi32(seed * 3 + 1);
+    for (uint64_t it = 0; it < iterations; ++it) {
+        asm volatile("" : "+x"(a), "+x"(w0), "+x"(w1), "+x"(w2), "+x"(w3), "+x"(w4), "+x"(w5));
+        c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(a, w0));
+        c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(a, w1));
+        c2 = _mm256_add_epi32(c2, _mm256_madd_epi16(a, w2));
+        c3 = _mm256_add_epi32(c3, _mm256_madd_epi16(a, w3));
+        c4 = _mm256_add_epi32(c4, _mm256_madd_epi16(a, w4));
+        c5 = _mm256_add_epi32(c5, _mm256_madd_epi16(a, w5));
+    }
+    const __m256i sum6 = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(c0, c1), _mm256_add_epi32(c2, c3)), _mm256_add_epi32(c4, c5));
+    alignas(32) int32_t lanes[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), sum6);
+    int32_t sum = 0;
+    for (int32_t v : lanes) sum = static_cast<int32_t>(static_cast<uint32_t>(sum) + static_cast<uint32_t>(v));
+    return sum;
+}
+#endif
+
+std::string PeakName(KernelKind kind) { return std::string("peak ") + (kind == KernelKind::AVX512VNNI ? "vpdpbusd zmm" : "vpmaddwd+vpaddd ymm"); }
+
+/** Measures the peak of every SIMD kernel this CPU has (CpuHas* from kernels.h);
+ *  returns kernel -> MAC/s (single thread). */
+std::map<KernelKind, double> MeasurePeaks(oda::bench::Bench& b)
+{
+    std::map<KernelKind, double> peaks;
+#if defined(__x86_64__)
+    volatile int32_t sink = 0;
+    const double iters = double(PEAK_ITERATIONS) * PEAK_ACCUMULATORS;
+    if (CpuHasAvx512Vnni()) {
+        peaks[KernelKind::AVX512VNNI] = b.Measure(PeakName(KernelKind::AVX512VNNI), iters * 64, "MAC", [&] {
+            sink = PeakLoopVnni(PEAK_ITERATIONS, sink);
+        }).Throughput();
+    }
+    if (CpuHasAvx2()) {
+        peaks[KernelKind::AVX2] = b.Measure(PeakName(KernelKind::AVX2), double(PEAK_ITERATIONS) * PEAK_ACCUMULATORS_AVX2 * 16, "MAC", [&] {
+            sink = PeakLoopAvx2(PEAK_ITERATIONS, sink);
+        }).Throughput();
+    }
+    (void)sink;
+#endif
+    return peaks;
+}
+
+void NoteFractionOfPeak(oda::bench::Bench& b, const std::map<KernelKind, double>& peaks, const std::string& name,
+                        KernelKind kind, double mac_per_second)
+{
+    const auto it = peaks.find(kind);
+    if (it == peaks.end() || it->second <= 0) return;
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.1f%%", 100.0 * mac_per_second / it->second);
+    b.Note(name + " = " + buf + " of " + PeakName(kind) + " (" + oda::bench::Si(mac_per_second) + "MAC/s of " +
+           oda::bench::Si(it->second) + "MAC/s)");
+}
+
+/** Median wall time of one run at `threads` engine threads. */
+double MeasureWall(oda::bench::Bench& b, const std::string& name, int threads, double units, const std::string& unit,
+                   const std::function<void()>& body)
+{
+    SetEngineThreads(threads);
+    const double wall = b.Measure(name + ", " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""), units, unit, body).median_wall_seconds;
+    SetEngineThreads(1);
+    return wall;
+}
+
+void NoteSpeedup(oda::bench::Bench& b, const std::string& name, double wall1, double wall2)
+{
+    char buf[128];
+    std::snprintf(buf, sizeof(buf), "%s: 2 threads / 1 thread = %.2fx (wall %.3f ms -> %.3f ms)", name.c_str(),
+                  wall2 > 0 ? wall1 / wall2 : 0.0, wall1 * 1e3, wall2 * 1e3);
+    b.Note(buf);
+}
+
+void MeasureEngine(oda::bench::Bench& b, const std::map<KernelKind, double>& peaks, const std::string& prefix, const Model& m,
+                   const Dataset& d, double macs)
 {
     // The fastest kernel first (what AUTO picks), then the slower ones this CPU has.
     std::vector<KernelKind> kernels{ResolveKernel(KernelKind::AUTO)};
@@ -92,7 +216,9 @@ void MeasureEngine(oda::bench::Bench& b, const std::string& prefix, const Model&
     for (KernelKind kind : kernels) {
         const CompiledModel compiled(m, kind);
         volatile int64_t sink = 0;
-        b.Measure(prefix + " int8 engine (" + KernelName(compiled.Kernel()) + ")", macs, "MAC", [&] { sink = compiled.Score(d); });
+        const std::string name = prefix + " int8 engine (" + KernelName(compiled.Kernel()) + ")";
+        const double rate = b.Measure(name, macs, "MAC", [&] { sink = compiled.Score(d); }).Throughput();
+        NoteFractionOfPeak(b, peaks, name, compiled.Kernel(), rate);
         (void)sink;
     }
 }
@@ -102,7 +228,9 @@ constexpr int64_t BATCH = 256;
 void BenchMlp(oda::bench::Bench& b)
 {
     SetEngineThreads(1);
+    at::set_num_threads(1);
     c10::InferenceMode guard;
+    const std::map<KernelKind, double> peaks = MeasurePeaks(b);
     Architecture arch;
     arch.input_shape = {784};
     arch.layers = {MakeLayer(LayerKind::DENSE, 256), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::DENSE, 10)};
@@ -111,7 +239,7 @@ void BenchMlp(oda::bench::Bench& b)
     const Dataset d = MakeDataset(m, BATCH);
     const double macs = double(MacsPerSample(m)) * BATCH;
     b.Note("MLP 784-256-10, batch " + std::to_string(BATCH) + ", " + std::to_string(MacsPerSample(m)) + " MAC/sample, 1 thread");
-    MeasureEngine(b, "mlp", m, d, macs);
+    MeasureEngine(b, peaks, "mlp", m, d, macs);
 
     const at::Tensor x = at::randn({BATCH, 784});
     const at::Tensor w1 = at::randn({256, 784}), b1 = at::randn({256}), w2 = at::randn({10, 256}), b2 = at::randn({10});
@@ -132,14 +260,32 @@ void BenchMlp(oda::bench::Bench& b)
     volatile int64_t sink = 0;
     // Reported in compute units (PROTOCOL §4) per second: 10,000 x the model's cost.
     b.Note("scoring 10000 samples = " + std::to_string(ScoringCost(m.info.compute_cost, 10000)) + " CU");
-    b.Measure("mlp score 10000 samples (engine)", double(ScoringCost(m.info.compute_cost, 10000)), "CU", [&] { sink = fast.Score(big); });
+    const Measurement& score = b.Measure("mlp score 10000 samples (engine)", double(ScoringCost(m.info.compute_cost, 10000)), "CU",
+                                         [&] { sink = fast.Score(big); });
+    NoteFractionOfPeak(b, peaks, "mlp score 10000 samples", fast.Kernel(), double(MacsPerSample(m)) * 10000 / score.median_seconds);
+
+    // Multi-core: the same work at 1 and 2 engine threads (same bits, see engine.h).
+    const double big_macs = double(MacsPerSample(m)) * 10000;
+    const double s1 = MeasureWall(b, "mlp score 10000 samples", 1, big_macs, "MAC", [&] { sink = fast.Score(big); });
+    const double s2 = MeasureWall(b, "mlp score 10000 samples", 2, big_macs, "MAC", [&] { sink = fast.Score(big); });
+    NoteSpeedup(b, "mlp score 10000 samples", s1, s2);
+    const Dataset batch = MakeDataset(m, 200);
+    volatile size_t outputs = 0;
+    const double r1 = MeasureWall(b, "mlp batch of 200 inferences (Run)", 1, double(MacsPerSample(m)) * 200, "MAC",
+                                  [&] { outputs = fast.Run(batch.inputs.data(), 200).size(); });
+    const double r2 = MeasureWall(b, "mlp batch of 200 inferences (Run)", 2, double(MacsPerSample(m)) * 200, "MAC",
+                                  [&] { outputs = fast.Run(batch.inputs.data(), 200).size(); });
+    NoteSpeedup(b, "mlp batch of 200 inferences", r1, r2);
+    (void)outputs;
     (void)sink;
 }
 
 void BenchCnn(oda::bench::Bench& b)
 {
     SetEngineThreads(1);
+    at::set_num_threads(1);
     c10::InferenceMode guard;
+    const std::map<KernelKind, double> peaks = MeasurePeaks(b);
     Architecture arch;
     arch.input_shape = {1, 28, 28};
     arch.layers = {MakeLayer(LayerKind::CONV2D, 16, 3, 1, 1), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::MAXPOOL2D, 0, 2, 2),
@@ -152,7 +298,7 @@ void BenchCnn(oda::bench::Bench& b)
     const double macs = double(MacsPerSample(m)) * batch;
     b.Note("CNN conv16-pool-conv32-pool-dense10 on 1x28x28, batch " + std::to_string(batch) + ", " +
            std::to_string(MacsPerSample(m)) + " MAC/sample, 1 thread");
-    MeasureEngine(b, "cnn", m, d, macs);
+    MeasureEngine(b, peaks, "cnn", m, d, macs);
 
     const at::Tensor x = at::randn({batch, 1, 28, 28});
     const at::Tensor c1 = at::randn({16, 1, 3, 3}), cb1 = at::randn({16}), c2 = at::randn({32, 16, 3, 3}), cb2 = at::randn({32});
@@ -176,8 +322,84 @@ void BenchCnn(oda::bench::Bench& b)
         b.Ratio("cnn int8 engine (avx2)", "cnn float32 libtorch oneDNN");
     }
     b.Ratio(std::string("cnn int8 engine (") + KernelName(ResolveKernel(KernelKind::AUTO)) + ")", "cnn float32 libtorch default");
+
+    const CompiledModel fast(m);
+    const Dataset big = MakeDataset(m, 1000);
+    volatile int64_t sink = 0;
+    const double big_macs = double(MacsPerSample(m)) * 1000;
+    const double s1 = MeasureWall(b, "cnn score 1000 samples", 1, big_macs, "MAC", [&] { sink = fast.Score(big); });
+    const double s2 = MeasureWall(b, "cnn score 1000 samples", 2, big_macs, "MAC", [&] { sink = fast.Score(big); });
+    NoteSpeedup(b, "cnn score 1000 samples", s1, s2);
+    (void)sink;
+}
+
+/** Where the CNN's time goes: each conv layer's stages (im2col, the matrix kernel,
+ *  transpose + requantize) run alone through the kernels.h API on the geometry of
+ *  the benchmark CNN, 64 samples, in the same chunks as the engine; the rest of a
+ *  Score (ReLU, pooling, dense, ATen overhead) is the difference to the full run. */
+void BenchCnnBreakdown(oda::bench::Bench& b)
+{
+    SetEngineThreads(1);
+    at::set_num_threads(1);
+    const size_t batch = 64;
+    struct ConvCase {
+        std::string name;
+        ConvGeometry g;
+        size_t n;
+    };
+    const std::vector<ConvCase> cases{{"conv1 1->16 3x3 on 28x28", {1, 28, 28, 3, 3, 1, 1, 1, 1, 28, 28}, 16},
+                                      {"conv2 16->32 3x3 on 14x14", {16, 14, 14, 3, 3, 1, 1, 1, 1, 14, 14}, 32}};
+    Lcg rng{3};
+    volatile int32_t sink = 0;
+    for (const ConvCase& cc : cases) {
+        const ConvGeometry& g = cc.g;
+        const size_t k = g.channels * g.kernel_h * g.kernel_w, positions = g.out_h * g.out_w;
+        std::vector<int8_t> w(cc.n * k), x(batch * g.channels * g.height * g.width);
+        for (auto& v : w) v = static_cast<int8_t>(rng.Range(-40, 40));
+        for (auto& v : x) v = static_cast<int8_t>(rng.Range(-128, 127));
+        const PackedWeights packed = PackWeights(w.data(), cc.n, k, KernelKind::AUTO);
+        const std::vector<int32_t> bias(cc.n, 7);
+        const std::vector<int32_t> offset = OffsetBiases(packed, bias.data(), -128);
+        const size_t lda = packed.k_padded;
+        const size_t chunk = std::clamp<size_t>(256 * 1024 / lda, 1, positions);
+        std::vector<uint8_t> rows(positions * lda);
+        std::vector<int32_t> acc(positions * cc.n), transposed(positions * cc.n);
+        std::vector<int8_t> out(cc.n * positions);
+        ChannelRequant rq;
+        rq.multiplier = 1518500250;
+        rq.right_shift = 9;
+        rq.zero_point = -128;
+        const double macs = double(k) * cc.n * positions * batch;
+        b.Note(cc.name + ": k = " + std::to_string(k) + " (padded " + std::to_string(lda) + "), " + std::to_string(positions) +
+               " positions, " + KernelName(packed.kind));
+        const size_t in_elems = g.channels * g.height * g.width;
+        b.Measure(cc.name + " im2col", macs, "MAC", [&] {
+            for (size_t s = 0; s < batch; ++s) Im2Col(x.data() + s * in_elems, -128, g, 0, positions, rows.data(), lda);
+            sink = rows[5];
+        });
+        b.Measure(cc.name + " matmul", macs, "MAC", [&] {
+            for (size_t s = 0; s < batch; ++s) {
+                for (size_t first = 0; first < positions; first += chunk) {
+                    const size_t count = std::min(chunk, positions - first);
+                    MatMulBias(rows.data() + first * lda, count, lda, packed, offset.data(), acc.data() + first * cc.n, cc.n);
+                }
+            }
+            sink = acc[3];
+        });
+        b.Measure(cc.name + " transpose+requantize", macs, "MAC", [&] {
+            for (size_t s = 0; s < batch; ++s) {
+                for (size_t r = 0; r < positions; ++r) {
+                    for (size_t c = 0; c < cc.n; ++c) transposed[c * positions + r] = acc[r * cc.n + c];
+                }
+                for (size_t c = 0; c < cc.n; ++c) RequantizeChannel(transposed.data() + c * positions, positions, rq, out.data() + c * positions);
+            }
+            sink = out[1];
+        });
+    }
+    (void)sink;
 }
 } // namespace
 
 ODA_BENCHMARK(engine_mlp, BenchMlp);
+ODA_BENCHMARK(engine_cnn_breakdown, BenchCnnBreakdown);
 ODA_BENCHMARK(engine_cnn, BenchCnn);

@@ -1,6 +1,6 @@
 // The consensus engine against the reference interpreter: thousands of random
-// architectures, weights and inputs (extremes included), both matrix kernels,
-// and 1 vs 2 libtorch threads. Any difference in any bit fails.
+// architectures, weights and inputs (extremes included), every matrix kernel,
+// and 1, 2 and 3 engine threads. Any difference in any bit fails.
 #include <oda/engine/engine.h>
 #include <oda/engine/kernels.h>
 #include <oda/engine/reference.h>
@@ -9,12 +9,14 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <thread>
+
 using namespace oda::model;
 using namespace oda::engine;
 using oda::test::TestRng;
 
 namespace {
-/** Restores the libtorch thread count when a test ends. */
+/** Restores the engine thread count when a test ends. */
 struct ThreadCountGuard {
     int saved{GetEngineThreads()};
     ~ThreadCountGuard() { SetEngineThreads(saved); }
@@ -118,7 +120,7 @@ BOOST_AUTO_TEST_CASE(larger_models_scores_and_threads)
         const Model m = oda::test::MustMakeModel(arch, w);
         const Dataset d = oda::test::RandomDataset(m, 600, rng);  // more than one batch
         const int64_t ref = ReferenceScore(m, d);
-        for (int threads : {1, 2}) {
+        for (int threads : {1, 2, 3}) {
             SetEngineThreads(threads);
             for (KernelKind kernel : {KernelKind::AVX512VNNI, KernelKind::AVX2, KernelKind::SCALAR}) {
                 const CompiledModel compiled(m, kernel);
@@ -171,6 +173,77 @@ BOOST_AUTO_TEST_CASE(accumulators_at_the_int32_limit)
             BOOST_CHECK(CompiledModel(m, kernel).RunOne(input.data()) == ref);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(thread_counts_bit_identical)
+{
+    // Scoring and batched inference split samples over the engine's pool: at 1, 2
+    // and 3 threads, with every kernel, the outputs and scores must equal the
+    // reference and the single-thread engine exactly. Sample counts that do not
+    // divide evenly, fewer samples than tasks, and several batches are included.
+    ThreadCountGuard guard;
+    TestRng rng(31337);
+    size_t compared = 0;
+    for (int iter = 0; iter < 60; ++iter) {
+        const Architecture arch = oda::test::RandomArchitecture(rng);
+        const Weights weights = oda::test::RandomWeights(arch, rng);
+        const Model m = oda::test::MustMakeModel(arch, weights);
+        const uint64_t samples = iter % 4 == 0 ? rng.Range(1, 3) : rng.Range(4, 90);
+        const Dataset d = oda::test::RandomDataset(m, samples, rng);
+        const int64_t ref_score = ReferenceScore(m, d);
+        const uint64_t in_elems = ShapeElements(arch.input_shape);
+        std::vector<ModelOutput> ref;
+        for (uint64_t s = 0; s < samples; ++s) ref.push_back(ReferenceRun(m, d.inputs.data() + s * in_elems));
+        for (KernelKind kernel : {KernelKind::AVX512VNNI, KernelKind::AVX2, KernelKind::SCALAR}) {
+            const CompiledModel compiled(m, kernel);
+            SetEngineThreads(1);
+            const std::vector<ModelOutput> one = compiled.Run(d.inputs.data(), samples);
+            const int64_t one_score = compiled.Score(d);
+            BOOST_REQUIRE_EQUAL(one_score, ref_score);
+            for (int threads : {2, 3}) {
+                SetEngineThreads(threads);
+                BOOST_REQUIRE_EQUAL(GetEngineThreads(), threads);
+                const std::vector<ModelOutput> outs = compiled.Run(d.inputs.data(), samples);
+                BOOST_REQUIRE_EQUAL(outs.size(), samples);
+                for (uint64_t s = 0; s < samples; ++s) {
+                    BOOST_REQUIRE_MESSAGE(outs[s] == ref[s], KernelName(compiled.Kernel()) << " " << threads << " threads, sample " << s
+                                                              << " of " << Describe(m));
+                    BOOST_REQUIRE(outs[s] == one[s]);
+                    compared += ref[s].values.size();
+                }
+                BOOST_REQUIRE_EQUAL(compiled.Score(d), one_score);
+            }
+        }
+    }
+    BOOST_TEST_MESSAGE("compared " << compared << " output values across thread counts");
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_callers_share_the_pool)
+{
+    // Two threads scoring at once: one gets the pool, the other runs on its own
+    // thread; both must return the single-thread score.
+    ThreadCountGuard guard;
+    TestRng rng(5);
+    using oda::test::Dense;
+    using oda::test::Simple;
+    Architecture arch;
+    arch.input_shape = {64};
+    arch.layers = {Dense(32), Simple(LayerKind::RELU), Dense(10)};
+    arch.logits_output = true;
+    const Model m = oda::test::MustMakeModel(arch, oda::test::RandomWeights(arch, rng));
+    const Dataset d = oda::test::RandomDataset(m, 700, rng);
+    const int64_t ref = ReferenceScore(m, d);
+    SetEngineThreads(2);
+    const CompiledModel compiled(m);
+    std::vector<int64_t> scores(4, 0);
+    std::vector<std::thread> callers;
+    for (size_t i = 0; i < scores.size(); ++i) {
+        callers.emplace_back([&, i] {
+            for (int r = 0; r < 5; ++r) scores[i] = compiled.Score(d) == ref ? scores[i] + 1 : -1000;
+        });
+    }
+    for (std::thread& t : callers) t.join();
+    for (int64_t s : scores) BOOST_CHECK_EQUAL(s, 5);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,7 +22,7 @@ namespace {
 int Eval(const Args& args)
 {
     LoadedArch a = LoadArchitecture(args.Positional()[0]);
-    engine::SetEngineThreads(static_cast<int>(args.GetU64("threads", 1, 256)));
+    engine::SetEngineThreads(static_cast<int>(args.GetU64("threads", engine::GetEngineThreads(), 256)));
     const model::Model m = LoadModel(a, args.Require("weights"));
     const model::Dataset d = LoadDataset(args.Require("data"), &a);
     const bool reference = args.Has("reference");
@@ -134,7 +134,7 @@ Command EvalCommand()
             "Scores the model on a dataset with the consensus engine (the integer score that\n"
             "consensus uses) and prints the score, the accuracy and the time.\n"
             "  --reference   use the reference interpreter instead (slow; must agree)\n"
-            "  --threads N   libtorch threads (default 1; the score never depends on it)",
+            "  --threads N   engine threads (default: the number of cores; the score never depends on it)",
             Positionals::ONE_ARCHITECTURE, {"reference"}, {"weights", "data", "threads"}, Eval};
 }
 

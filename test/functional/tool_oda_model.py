@@ -106,6 +106,9 @@ def run_test(tool, tmp):
     check(trained > 200 // 3 + 20, f"trained model does not beat chance: {trained}/200")
     out, _ = tool.run("eval", "mlp.json", "--weights", "mlp.odaw", "--data", "all.odad", "--reference")
     check(accuracy(out, "reference interpreter") == trained, "engine and reference disagree after training")
+    for threads in ("1", "3"):
+        out, _ = tool.run("eval", "mlp.json", "--weights", "mlp.odaw", "--data", "all.odad", "--threads", threads)
+        check(accuracy(out, "consensus engine") == trained, f"engine score changes with --threads {threads}")
 
     out, _ = tool.run("infer", "mlp.json", "--weights", "mlp.odaw", "--data", "all.odad", "--index", "5")
     check(re.search(r"argmax \d", out) and "label" in out, "infer output incomplete")

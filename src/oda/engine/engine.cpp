@@ -9,7 +9,13 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace oda::engine {
 
@@ -45,6 +51,148 @@ std::vector<int64_t> BatchShape(int64_t batch, const Shape& shape)
     for (uint32_t d : shape) s.push_back(d);
     return s;
 }
+
+/** The engine's own worker threads (threads - 1 of them: the calling thread takes
+ *  tasks too, so work starts without waiting for a wake-up), created once and
+ *  reused by every Run/Score. Workers set their ATen intra-op thread count to 1
+ *  (the OpenMP thread count is per thread), so ATen operations inside a worker
+ *  never start more threads; the caller's ATen thread count is left as it was.
+ *  One job at a time: a caller that finds the pool busy (concurrent use) runs its
+ *  tasks itself instead of waiting, so concurrent callers never oversubscribe. */
+class EnginePool
+{
+public:
+    static EnginePool& Get()
+    {
+        static EnginePool pool;
+        return pool;
+    }
+
+    ~EnginePool() { Stop(); }
+
+    int Threads() const { return m_threads.load(); }
+
+    void SetThreads(int threads)
+    {
+        threads = std::max(1, threads);
+        std::lock_guard<std::mutex> job(m_job);
+        if (threads == m_threads.load() && static_cast<int>(m_workers.size()) == threads - 1) return;
+        Stop();
+        m_threads = threads;
+        if (threads > 1) Start(threads - 1);
+    }
+
+    /** Calls fn(task) for every task in [0, tasks) (each exactly once, any thread, any
+     *  order) and returns when all are done; rethrows the first exception of a task. */
+    void Run(size_t tasks, const std::function<void(size_t)>& fn)
+    {
+        std::unique_lock<std::mutex> job(m_job, std::try_to_lock);
+        if (tasks <= 1 || m_workers.empty() || !job.owns_lock()) {
+            for (size_t t = 0; t < tasks; ++t) fn(t);
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_fn = &fn;
+            m_tasks = tasks;
+            m_next = 0;
+            m_finished = 0;
+            m_error = nullptr;
+            ++m_generation;
+        }
+        m_wake.notify_all();
+        std::unique_lock<std::mutex> lock(m_mutex);
+        TakeTasks(lock);
+        // Wait for the tasks, not for the workers: one that wakes late finds none left.
+        m_done.wait(lock, [&] { return m_finished == m_tasks; });
+        m_fn = nullptr;
+        m_tasks = m_next = 0;
+        if (m_error) std::rethrow_exception(m_error);
+    }
+
+private:
+    EnginePool()
+    {
+        const unsigned cores = std::thread::hardware_concurrency();
+        SetThreads(cores == 0 ? 1 : static_cast<int>(cores));
+    }
+
+    void Start(int threads)
+    {
+        // A worker's first ATen call reads the global thread count; set 1 in each
+        // worker, then restore the global value for the rest of the process.
+        const int saved = at::get_num_threads();
+        size_t ready = 0;
+        m_stop = false;
+        for (int i = 0; i < threads; ++i) {
+            m_workers.emplace_back([this, &ready] {
+                at::set_num_threads(1);
+                {
+                    std::lock_guard<std::mutex> lock(m_mutex);
+                    ++ready;
+                }
+                m_done.notify_all();
+                Work();
+            });
+        }
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_done.wait(lock, [&] { return ready == m_workers.size(); });
+        lock.unlock();
+        at::set_num_threads(saved);
+    }
+
+    void Stop()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stop = true;
+        }
+        m_wake.notify_all();
+        for (std::thread& t : m_workers) t.join();
+        m_workers.clear();
+    }
+
+    void Work()
+    {
+        uint64_t seen = 0;
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (true) {
+            m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
+            if (m_stop) return;
+            seen = m_generation;
+            TakeTasks(lock);
+        }
+    }
+
+    /** Runs tasks until none is left (lock held on entry and exit). */
+    void TakeTasks(std::unique_lock<std::mutex>& lock)
+    {
+        while (m_next < m_tasks) {
+            const size_t task = m_next++;
+            lock.unlock();
+            std::exception_ptr error;
+            try {
+                (*m_fn)(task);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            lock.lock();
+            if (error && !m_error) m_error = error;
+            if (++m_finished == m_tasks) m_done.notify_all();
+        }
+    }
+
+    std::mutex m_job;    //!< held by the caller whose tasks the workers run
+    std::mutex m_mutex;  //!< guards everything below
+    std::condition_variable m_wake, m_done;
+    std::vector<std::thread> m_workers;
+    std::atomic<int> m_threads{1};
+    bool m_stop{false};
+    uint64_t m_generation{0};
+    const std::function<void(size_t)>* m_fn{nullptr};
+    size_t m_tasks{0}, m_next{0}, m_finished{0};
+    std::exception_ptr m_error;
+};
 } // namespace
 
 struct CompiledModel::Impl {
@@ -217,20 +365,30 @@ struct CompiledModel::Impl {
         return x;
     }
 
-    /** Runs samples [0, count) of `inputs` in batches; calls sink(first_index, int32 output [b, n]). */
+    /** Runs samples [begin, end) of `inputs` in batches; calls sink(first_index, int32 output [b, n]). */
     template <typename Sink>
-    void RunBatches(const int8_t* inputs, size_t count, Sink&& sink) const
+    void RunBatches(const int8_t* inputs, size_t begin, size_t end, Sink&& sink) const
     {
         c10::InferenceMode guard;
         const uint64_t in_elems = ShapeElements(model.info.input_shape);
-        for (size_t first = 0; first < count; first += batch_size) {
-            const size_t b = std::min(batch_size, count - first);
+        for (size_t first = begin; first < end; first += batch_size) {
+            const size_t b = std::min(batch_size, end - first);
             const at::Tensor input = at::from_blob(const_cast<int8_t*>(inputs + first * in_elems),
                                                    BatchShape(static_cast<int64_t>(b), model.info.input_shape),
                                                    at::TensorOptions().dtype(at::kChar));
             const at::Tensor out = Forward(input).reshape({static_cast<int64_t>(b), -1}).to(at::kInt).contiguous();
             sink(first, out);
         }
+    }
+
+    /** Samples per pool task for `count` samples: at most one batch, and about four
+     *  tasks per thread so that uneven progress evens out. Each sample's output does
+     *  not depend on which samples share its batch, so any split gives the same bits. */
+    size_t TaskSamples(size_t count) const
+    {
+        const size_t threads = static_cast<size_t>(EnginePool::Get().Threads());
+        const size_t even = (count + threads * 4 - 1) / (threads * 4);
+        return std::clamp<size_t>(even, 1, batch_size);
     }
 };
 
@@ -239,19 +397,23 @@ CompiledModel::~CompiledModel() = default;
 
 std::vector<ModelOutput> CompiledModel::Run(const int8_t* inputs, size_t count) const
 {
-    std::vector<ModelOutput> results;
-    results.reserve(count);
+    std::vector<ModelOutput> results(count);
     const bool logits = m_impl->model.architecture.logits_output;
-    m_impl->RunBatches(inputs, count, [&](size_t, const at::Tensor& out) {
-        const int64_t n = out.size(1);
-        const int32_t* v = out.data_ptr<int32_t>();
-        for (int64_t i = 0; i < out.size(0); ++i) {
-            ModelOutput o;
-            o.shape = m_impl->model.info.output_shape;
-            o.logits = logits;
-            o.values.assign(v + i * n, v + (i + 1) * n);
-            results.push_back(std::move(o));
-        }
+    const size_t per_task = m_impl->TaskSamples(count);
+    const size_t tasks = (count + per_task - 1) / per_task;
+    // Every task writes only its own samples' slots.
+    EnginePool::Get().Run(tasks, [&](size_t t) {
+        const size_t begin = t * per_task, end = std::min(count, begin + per_task);
+        m_impl->RunBatches(inputs, begin, end, [&](size_t first, const at::Tensor& out) {
+            const int64_t n = out.size(1);
+            const int32_t* v = out.data_ptr<int32_t>();
+            for (int64_t i = 0; i < out.size(0); ++i) {
+                ModelOutput& o = results[first + i];
+                o.shape = m_impl->model.info.output_shape;
+                o.logits = logits;
+                o.values.assign(v + i * n, v + (i + 1) * n);
+            }
+        });
     });
     return results;
 }
@@ -262,12 +424,23 @@ int64_t CompiledModel::Score(const Dataset& dataset) const
 {
     std::string error;
     if (!CheckDataset(m_impl->model.architecture, m_impl->model.info, dataset, error)) throw std::invalid_argument(error);
-    ScoreAccumulator score(m_impl->model.architecture.objective);
-    m_impl->RunBatches(dataset.inputs.data(), dataset.sample_count, [&](size_t first, const at::Tensor& out) {
-        const int64_t n = out.size(1);
-        const int32_t* v = out.data_ptr<int32_t>();
-        for (int64_t i = 0; i < out.size(0); ++i) score.Add(v + i * n, n, dataset, first + i);
+    const size_t count = dataset.sample_count;
+    const size_t per_task = m_impl->TaskSamples(count);
+    const size_t tasks = (count + per_task - 1) / per_task;
+    // The score is an integer sum over samples: one partial sum per sample range,
+    // merged in range order (integer addition, so the result is the same bits as
+    // one pass over all samples on one thread).
+    std::vector<ScoreAccumulator> partial(tasks, ScoreAccumulator(m_impl->model.architecture.objective));
+    EnginePool::Get().Run(tasks, [&](size_t t) {
+        const size_t begin = t * per_task, end = std::min(count, begin + per_task);
+        m_impl->RunBatches(dataset.inputs.data(), begin, end, [&](size_t first, const at::Tensor& out) {
+            const int64_t n = out.size(1);
+            const int32_t* v = out.data_ptr<int32_t>();
+            for (int64_t i = 0; i < out.size(0); ++i) partial[t].Add(v + i * n, n, dataset, first + i);
+        });
     });
+    ScoreAccumulator score(m_impl->model.architecture.objective);
+    for (const ScoreAccumulator& p : partial) score.Merge(p);
     return score.Score();
 }
 
@@ -278,7 +451,7 @@ const Model& CompiledModel::GetModel() const { return m_impl->model; }
 ModelOutput EngineRun(const Model& model, const int8_t* input) { return CompiledModel(model).RunOne(input); }
 int64_t EngineScore(const Model& model, const Dataset& dataset) { return CompiledModel(model).Score(dataset); }
 
-void SetEngineThreads(int threads) { at::set_num_threads(threads); }
-int GetEngineThreads() { return at::get_num_threads(); }
+void SetEngineThreads(int threads) { EnginePool::Get().SetThreads(threads); }
+int GetEngineThreads() { return EnginePool::Get().Threads(); }
 
 } // namespace oda::engine

@@ -3,8 +3,11 @@
 // weights) with exact integer matrix kernels (kernels.h) for Dense and Conv2D.
 //
 // Contract: for every model and input it returns exactly what the reference
-// interpreter (reference.h) returns, bit for bit, independent of the libtorch
-// thread count and of the kernel (AVX2 or scalar). This header does not include
+// interpreter (reference.h) returns, bit for bit, independent of the engine and
+// libtorch thread counts and of the kernel (AVX-512 VNNI, AVX2 or scalar).
+// Parallelism is over samples: Run and Score split the samples into ranges run on
+// the engine's thread pool; a sample's output does not depend on the other samples
+// of its batch, and the score's partial sums (integers) merge in range order. This header does not include
 // libtorch, so callers compile quickly.
 #ifndef ODA_ODA_ENGINE_ENGINE_H
 #define ODA_ODA_ENGINE_ENGINE_H
@@ -52,8 +55,13 @@ private:
 model::ModelOutput EngineRun(const model::Model& model, const int8_t* input);
 int64_t EngineScore(const model::Model& model, const model::Dataset& dataset);
 
-/** libtorch intra-op thread count (at::set_num_threads / get_num_threads), so that
- *  callers and tests need not include libtorch. */
+/** Threads of the engine's pool (created once per process and reused; default: the
+ *  number of cores; 1 = everything on the calling thread). The calling thread is one
+ *  of them; the threads - 1 workers run ATen with one intra-op thread, the caller
+ *  with its own libtorch setting (1 avoids oversubscription; libtorch's global
+ *  thread count is not changed). A Run
+ *  or Score that finds the pool busy with another caller's work runs on its own
+ *  thread, so concurrent callers do not oversubscribe the cores. */
 void SetEngineThreads(int threads);
 int GetEngineThreads();
 
