@@ -425,6 +425,7 @@ bool ChainstateManager::AcceptBlock(const std::shared_ptr<const CBlock>& block, 
     if (!force_processing && m_chain.Tip() && CompareChainWork(index->chain_work, m_chain.Tip()->chain_work) <= 0) return true;
 
     if (!CheckBlock(*block, state, Consensus()) || !ContextualCheckBlock(*block, state, index->pprev)) {
+        if (state.IsInvalid()) m_signals.BlockChecked(block, state);
         // A mutated body says nothing about the header: only mark real invalidity.
         if (state.IsInvalid() && state.GetResult() != BlockValidationResult::BLOCK_MUTATED) {
             index->status |= BLOCK_FAILED_VALID;
@@ -659,7 +660,11 @@ bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* ind
     BlockUndo undo;
     {
         CoinsViewCache view(m_coins_tip.get());
-        if (!ConnectBlock(*block, state, index, view, undo)) return false;
+        const bool connected_ok = ConnectBlock(*block, state, index, view, undo);
+        // The verdict of full validation, however long after the block arrived (a system
+        // error is no verdict on the block).
+        if (connected_ok || state.IsInvalid()) m_signals.BlockChecked(block, state);
+        if (!connected_ok) return false;
         if (index->pprev && !(index->status & BLOCK_HAVE_UNDO)) {
             FlatFilePos pos = m_block_store->WriteUndo(undo, index->GetBlockHash(), index->file);
             index->undo_pos = pos.pos;
