@@ -107,6 +107,12 @@ void PeerManager::UpdatedBlockTip(const CBlockIndex* new_tip, const CBlockIndex*
     m_connman.WakeMessageHandler();
 }
 
+void PeerManager::BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state)
+{
+    std::lock_guard<std::mutex> lock(m_announce_mutex);
+    m_block_verdicts.emplace_back(block->GetHash(), state);
+}
+
 void PeerManager::BlockConnected(const std::shared_ptr<const CBlock>& block, const CBlockIndex*)
 {
     std::lock_guard<std::mutex> lock(m_announce_mutex);
@@ -133,6 +139,9 @@ void PeerManager::FinalizeNode(CNode& node)
     if (it != m_peers.end()) {
         for (auto b = m_blocks_in_flight.begin(); b != m_blocks_in_flight.end();) {
             b = b->second.first == node.id ? m_blocks_in_flight.erase(b) : std::next(b);
+        }
+        for (auto b = m_block_sources.begin(); b != m_block_sources.end();) {
+            b = b->second == node.id ? m_block_sources.erase(b) : std::next(b);
         }
         m_local_nonces.erase(it->second->local_nonce);
         m_peers.erase(it);
@@ -452,6 +461,44 @@ void PeerManager::RemoveBlockRequest(const uint256& hash)
     m_blocks_in_flight.erase(it);
 }
 
+bool PeerManager::PunishInvalidBlock(NodeId id, const uint256& hash, const BlockValidationState& state)
+{
+    if (!state.IsInvalid()) return false;
+    switch (state.GetResult()) {
+    case BlockValidationResult::BLOCK_MISSING_PREV:
+    case BlockValidationResult::BLOCK_TIME_FUTURE:
+    case BlockValidationResult::BLOCK_DATA_UNAVAILABLE:
+        return false;
+    default:
+        break;
+    }
+    auto p = m_peers.find(id);
+    if (p == m_peers.end()) return true; // gone already
+    bool found = false;
+    m_connman.ForEachNode([&](CNode& n) {
+        if (n.id != id || found) return;
+        found = true;
+        Misbehaving(n, *p->second, 100, "invalid block " + hash.GetHex() + ": " + state.ToString());
+    });
+    return true;
+}
+
+void PeerManager::ProcessBlockVerdicts()
+{
+    std::vector<std::pair<uint256, BlockValidationState>> verdicts;
+    {
+        std::lock_guard<std::mutex> lock(m_announce_mutex);
+        verdicts.swap(m_block_verdicts);
+    }
+    for (const auto& [hash, state] : verdicts) {
+        auto source = m_block_sources.find(hash);
+        if (source == m_block_sources.end()) continue; // not from a peer (RPC, reindex) or already judged
+        const NodeId id = source->second;
+        m_block_sources.erase(source);
+        PunishInvalidBlock(id, hash, state);
+    }
+}
+
 void PeerManager::HandleBlock(CNode& node, Peer& peer, const std::shared_ptr<CBlock>& block)
 {
     const uint256 hash = block->GetHash();
@@ -460,21 +507,23 @@ void PeerManager::HandleBlock(CNode& node, Peer& peer, const std::shared_ptr<CBl
     RemoveBlockRequest(hash);
     bool new_block = false;
     BlockValidationState state;
+    m_block_sources.emplace(hash, node.id); // the first sender answers for it
     const bool ok = m_chainman.ProcessNewBlock(block, requested, &new_block, &state);
+    // Verdicts reached while processing it (this block's, or blocks that waited for it).
+    ProcessBlockVerdicts();
+    // Still unjudged and not stored: no verdict will come (e.g. a bad header, a known-invalid
+    // block), so the immediate one stands in for it, through the same punishment.
+    auto source = m_block_sources.find(hash);
+    const bool pending = source != m_block_sources.end();
+    if (pending && !new_block) m_block_sources.erase(source);
     if (!ok && state.IsInvalid()) {
-        switch (state.GetResult()) {
-        case BlockValidationResult::BLOCK_MISSING_PREV: {
+        if (state.GetResult() == BlockValidationResult::BLOCK_MISSING_PREV) {
             std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
             SendGetHeaders(node, peer, m_chainman.BestHeader());
             return;
         }
-        case BlockValidationResult::BLOCK_TIME_FUTURE:
-        case BlockValidationResult::BLOCK_DATA_UNAVAILABLE:
-            return;
-        default:
-            Misbehaving(node, peer, 100, "invalid block " + hash.GetHex() + ": " + state.ToString());
-            return;
-        }
+        if (pending && !new_block) PunishInvalidBlock(node.id, hash, state);
+        return;
     }
     if (!requested && !new_block) Misbehaving(node, peer, 20, "unrequested block " + hash.GetHex());
     if (ok) {
@@ -664,6 +713,7 @@ void PeerManager::SendMessages(CNode& node)
         announce.swap(m_blocks_to_announce);
         connected.swap(m_connected_blocks);
     }
+    ProcessBlockVerdicts(); // verdicts reached outside HandleBlock (e.g. a reconsidered chain)
     if (!announce.empty()) {
         for (auto& [id, p] : m_peers) p->blocks_to_announce.insert(p->blocks_to_announce.end(), announce.begin(), announce.end());
         m_recent_rejects.clear(); // a new tip may make rejected transactions valid

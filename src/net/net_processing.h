@@ -93,6 +93,9 @@ public:
     // ChainstateObserver (any thread, chain lock held): queue only.
     void UpdatedBlockTip(const node::CBlockIndex* new_tip, const node::CBlockIndex* fork_point, bool initial_download) override;
     void BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
+    /** Full validation's verdict on a block, possibly long after it arrived: the peer
+     *  that sent an invalid one is punished (by the message thread). */
+    void BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state) override;
 
     /** Stats for getpeerinfo; false if the peer is unknown. Thread-safe. */
     bool GetPeerStats(NodeId id, PeerStats& out) const;
@@ -119,6 +122,11 @@ private:
     void ProcessOrphansOf(const uint256& parent);
     void UpdateStats(const CNode& node, const Peer& peer);
     void RemoveBlockRequest(const uint256& hash);
+    /** Punishes the senders of the blocks BlockChecked found invalid (message thread). */
+    void ProcessBlockVerdicts();
+    /** The one place a peer is punished for an invalid block, whether the verdict came at once
+     *  or later; false (no punishment) for results that are not the block's fault. */
+    bool PunishInvalidBlock(NodeId id, const uint256& hash, const BlockValidationState& state);
     int64_t Now() const;
 
     CConnman& m_connman;
@@ -137,11 +145,14 @@ private:
     std::set<uint256> m_recent_rejects;
     std::set<uint64_t> m_local_nonces;
     int64_t m_last_orphan_expiry{0};
+    /** block hash -> the peer that sent it, until validation's verdict on it (BlockChecked). */
+    std::map<uint256, NodeId> m_block_sources;
 
     // Filled by validation callbacks, drained by the message thread.
     std::mutex m_announce_mutex;
     std::vector<uint256> m_blocks_to_announce;
     std::vector<std::shared_ptr<const CBlock>> m_connected_blocks;
+    std::vector<std::pair<uint256, BlockValidationState>> m_block_verdicts;
 
     mutable std::mutex m_stats_mutex;
     std::map<NodeId, PeerStats> m_stats;

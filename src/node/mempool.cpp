@@ -1,5 +1,7 @@
 #include <node/mempool.h>
 
+#include <node/validationinterface.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -359,7 +361,8 @@ void CTxMemPool::AddUnchecked(CTxMemPoolEntry entry)
     }
     affected.insert(txid);
     for (const uint256& id : affected) RecomputeTotals(id);
-    if (m_added_cb) m_added_cb(m_entries.at(txid).GetSharedTx());
+    // Synchronous observers see the pool with this entry in it (`cs` is still held).
+    if (m_opts.signals) m_opts.signals->TransactionAddedToMempool(m_entries.at(txid).GetSharedTx(), m_sequence);
 }
 
 void CTxMemPool::RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReason reason)
@@ -374,7 +377,8 @@ void CTxMemPool::RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReas
             if (!stage.count(d)) affected.insert(d);
         }
     }
-    std::vector<CTransactionRef> removed;
+    // Each removal with the sequence number right after it, so observers see no gaps.
+    std::vector<std::pair<CTransactionRef, uint64_t>> removed;
     for (const uint256& id : stage) {
         auto it = m_entries.find(id);
         if (it == m_entries.end()) continue;
@@ -396,15 +400,15 @@ void CTxMemPool::RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReas
         m_total_vsize -= e.GetVSize();
         m_total_fee -= e.GetFee();
         m_usage -= e.DynamicMemoryUsage();
-        removed.push_back(e.GetSharedTx());
+        CTransactionRef tx = e.GetSharedTx();
         m_entries.erase(it);
-        ++m_sequence;
+        removed.emplace_back(std::move(tx), ++m_sequence);
     }
     for (const uint256& id : affected) {
         if (m_entries.count(id)) RecomputeTotals(id);
     }
-    if (m_removal_cb) {
-        for (const CTransactionRef& tx : removed) m_removal_cb(tx, reason);
+    if (m_opts.signals) {
+        for (const auto& [tx, sequence] : removed) m_opts.signals->TransactionRemovedFromMempool(tx, reason, sequence);
     }
 }
 
@@ -497,18 +501,6 @@ void CTxMemPool::LimitSize()
     std::lock_guard<std::recursive_mutex> lock(cs);
     Expire(Now() - m_opts.expiry_seconds);
     TrimToSize(size_t(m_opts.max_size_bytes));
-}
-
-void CTxMemPool::SetRemovalCallback(RemovalCallback cb)
-{
-    std::lock_guard<std::recursive_mutex> lock(cs);
-    m_removal_cb = std::move(cb);
-}
-
-void CTxMemPool::SetAddedCallback(AddedCallback cb)
-{
-    std::lock_guard<std::recursive_mutex> lock(cs);
-    m_added_cb = std::move(cb);
 }
 
 void CTxMemPool::Check() const

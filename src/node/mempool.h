@@ -36,6 +36,10 @@
 #include <string>
 #include <vector>
 
+namespace node {
+class ValidationSignals;
+}
+
 /** Default policy limits (Bitcoin Core's values). */
 static constexpr int64_t DEFAULT_ANCESTOR_LIMIT = 25;
 static constexpr int64_t DEFAULT_ANCESTOR_SIZE_LIMIT_KVB = 101;
@@ -66,6 +70,10 @@ struct MemPoolOptions {
     MemPoolLimits limits;
     /** Seconds since the epoch; the node passes its mockable clock. Defaults to the system clock. */
     std::function<int64_t()> clock;
+    /** Told about every addition and removal, with the sequence number after it
+     *  (node/validationinterface.h); nullptr for a pool nobody observes (tests). The
+     *  node passes its ChainstateManager's signals, which must outlive the pool. */
+    node::ValidationSignals* signals{nullptr};
 };
 
 /** Score of an entry in one of the ordered indexes: fee / size, ties by txid. */
@@ -155,15 +163,6 @@ public:
     /** Limits enforcement after an acceptance: expiry, then -maxmempool. */
     void LimitSize();
 
-    /** Observer told about each removal (e.g. the wallet, ZMQ); set once at start-up.
-     *  Called with `cs` held: it must be quick and must not call back into the pool
-     *  from another thread. */
-    using RemovalCallback = std::function<void(const CTransactionRef&, MemPoolRemovalReason)>;
-    void SetRemovalCallback(RemovalCallback cb);
-    /** Observer told about each addition (relay, ZMQ "hashtx"/"rawtx", wallet); same rules. */
-    using AddedCallback = std::function<void(const CTransactionRef&)>;
-    void SetAddedCallback(AddedCallback cb);
-
     // ------------------------------------------- direct access (hold cs)
     /** All entries by txid. The caller must hold `cs` for as long as it uses the reference. */
     const std::map<uint256, CTxMemPoolEntry>& EntriesLocked() const { return m_entries; }
@@ -205,9 +204,6 @@ private:
     mutable CAmount m_rolling_min_fee{0}; //!< units/kvB
     mutable int64_t m_last_rolling_update{0};
     mutable bool m_block_since_last_bump{false};
-
-    RemovalCallback m_removal_cb;
-    AddedCallback m_added_cb;
 };
 
 /** Height given to coins created by pool transactions (they are in no block yet). */

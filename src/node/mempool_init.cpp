@@ -79,6 +79,7 @@ bool StartMempool(NodeContext& node, std::string& error)
     }
     const MockableClock* clock = &node.clock;
     opts.clock = [clock] { return clock->Now(); };
+    opts.signals = &node.chainman->Signals();
 
     node.mempool = std::make_shared<CTxMemPool>(opts);
     node.mempool_sync = std::make_shared<MempoolChainSync>(*node.chainman, *node.mempool);

@@ -495,6 +495,7 @@ bool ChainstateManager::AcceptBlock(const std::shared_ptr<const CBlock>& block, 
     // The ODA output rules are context-free too; consensus/ may not include oda/chain.
     if (!CheckBlock(*block, state, Consensus()) || !oda::chain::CheckOdaBlock(*block, state, Consensus()) ||
         !ContextualCheckBlock(*block, state, index->pprev)) {
+        if (state.IsInvalid()) m_signals.BlockChecked(block, state);
         // A mutated body says nothing about the header: only mark real invalidity.
         if (state.IsInvalid() && state.GetResult() != BlockValidationResult::BLOCK_MUTATED) {
             index->status |= BLOCK_FAILED_VALID;
@@ -743,7 +744,11 @@ bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* ind
     BlockUndo undo;
     {
         CoinsViewCache view(m_coins_tip.get());
-        if (!ConnectBlock(*block, state, index, view, undo)) return false;
+        const bool connected_ok = ConnectBlock(*block, state, index, view, undo);
+        // The verdict of full validation, however long after the block arrived (a system
+        // error is no verdict on the block).
+        if (connected_ok || state.IsInvalid()) m_signals.BlockChecked(block, state);
+        if (!connected_ok) return false;
         if (index->pprev && !(index->status & BLOCK_HAVE_UNDO)) {
             CheckDiskSpace(0);
             MaybeInjectFault("undowrite");

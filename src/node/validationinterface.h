@@ -49,6 +49,7 @@
 #include <primitives/transaction.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -78,15 +79,27 @@ enum class ObserverDelivery { SYNCHRONOUS, QUEUED };
 class ValidationSignals
 {
     mutable std::mutex m_mutex;
+    //! The SYNCHRONOUS observers, in registration order.
     std::vector<ChainstateObserver*> m_observers;
+    //! The QUEUED observers, the event queue and its notification thread (validationinterface.cpp).
+    //! The thread starts with the first QUEUED registration and is joined by the destructor.
+    struct Queue;
+    std::unique_ptr<Queue> m_queue;
 
     std::vector<ChainstateObserver*> Snapshot() const
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         return m_observers;
     }
+    //! Copies `event` onto the queue for the QUEUED observers (nothing when there are none).
+    void Enqueue(const char* what, std::function<void(ChainstateObserver&)> event) const;
+    void NotificationThread();
 
 public:
+    ValidationSignals();
+    //! Delivers what is still queued, then joins the notification thread.
+    ~ValidationSignals();
+
     void Register(ChainstateObserver* observer, ObserverDelivery delivery = ObserverDelivery::SYNCHRONOUS);
     void Unregister(ChainstateObserver* observer);
     /** Blocks until every event queued before this call has been delivered to the QUEUED observers.

@@ -32,9 +32,13 @@ WalletManager& EnsureWalletManager(const JSONRPCRequest& req)
     return *m;
 }
 
+/** The request's wallet, up to date with every chain and mempool change that happened
+ *  before the request: wallets are QUEUED observers, so this first waits for the
+ *  notification queue (with no lock held: the wallet's callbacks need its lock). */
 std::shared_ptr<CWallet> GetWalletForRequest(const JSONRPCRequest& req)
 {
     WalletManager& m = EnsureWalletManager(req);
+    if (req.context && req.context->chainman) req.context->chainman->Signals().SyncWithQueue();
     std::string name;
     if (req.GetWalletName(name)) {
         auto w = m.GetWallet(name);

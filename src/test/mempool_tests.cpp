@@ -1,6 +1,7 @@
 // CTxMemPool: add/remove, ancestor/descendant totals, conflicts, block removal,
 // eviction under -maxmempool and the rising minimum fee, chain limits.
 #include <node/mempool.h>
+#include <node/validationinterface.h>
 #include <test/util/setup.h>
 #include <test/util/tx_builders.h>
 
@@ -22,6 +23,35 @@ COutPoint Confirmed(uint32_t i)
     h.data()[1] = uint8_t(i);
     h.data()[2] = uint8_t(i >> 8);
     return COutPoint(h, 0);
+}
+
+// Records the pool's events as a SYNCHRONOUS observer of its signals.
+struct PoolEvents : node::ChainstateObserver {
+    std::vector<std::pair<uint256, uint64_t>> added;
+    struct Removed {
+        CTransactionRef tx;
+        MemPoolRemovalReason reason;
+        uint64_t sequence;
+    };
+    std::vector<Removed> removed;
+    std::vector<uint64_t> sequences; //!< every event's sequence number, in event order
+    void TransactionAddedToMempool(const CTransactionRef& tx, uint64_t seq) override
+    {
+        added.emplace_back(tx->GetTxid(), seq);
+        sequences.push_back(seq);
+    }
+    void TransactionRemovedFromMempool(const CTransactionRef& tx, MemPoolRemovalReason r, uint64_t seq) override
+    {
+        removed.push_back({tx, r, seq});
+        sequences.push_back(seq);
+    }
+};
+
+MemPoolOptions Observed(node::ValidationSignals& signals)
+{
+    MemPoolOptions opts;
+    opts.signals = &signals;
+    return opts;
 }
 
 CTxMemPoolEntry Entry(const CTransactionRef& tx, CAmount fee, int64_t time = 1000)
@@ -89,11 +119,12 @@ BOOST_AUTO_TEST_CASE(add_and_ancestor_accounting)
 
 BOOST_AUTO_TEST_CASE(remove_for_block_confirmed_and_conflicts)
 {
-    CTxMemPool pool;
-    std::vector<uint256> added;
-    pool.SetAddedCallback([&](const CTransactionRef& tx) { added.push_back(tx->GetTxid()); });
-    std::vector<std::pair<CTransactionRef, MemPoolRemovalReason>> removed;
-    pool.SetRemovalCallback([&](const CTransactionRef& tx, MemPoolRemovalReason r) { removed.emplace_back(tx, r); });
+    node::ValidationSignals signals;
+    PoolEvents events;
+    signals.Register(&events);
+    CTxMemPool pool(Observed(signals));
+    auto& added = events.added;
+    auto& removed = events.removed;
     auto a = MakeTx({Confirmed(1)}, 2, 1);
     auto b = MakeTx({COutPoint(a->GetTxid(), 0)}, 1, 2);
     auto d = MakeTx({COutPoint(a->GetTxid(), 1)}, 1, 3);
@@ -105,8 +136,8 @@ BOOST_AUTO_TEST_CASE(remove_for_block_confirmed_and_conflicts)
     pool.AddUnchecked(Entry(e, 400));
     pool.AddUnchecked(Entry(other, 50));
     BOOST_REQUIRE_EQUAL(added.size(), 5U);
-    BOOST_CHECK(added[0] == a->GetTxid());
-    BOOST_CHECK(added[4] == other->GetTxid());
+    BOOST_CHECK(added[0].first == a->GetTxid());
+    BOOST_CHECK(added[4].first == other->GetTxid());
 
     // The block confirms a and, in a different transaction, spends a:1 (which d spends).
     auto double_spend = MakeTx({COutPoint(a->GetTxid(), 1)}, 1, 99);
@@ -122,11 +153,48 @@ BOOST_AUTO_TEST_CASE(remove_for_block_confirmed_and_conflicts)
     BOOST_CHECK_EQUAL(eb->GetCountWithAncestors(), 1U);
     BOOST_CHECK(eb->GetParents().empty());
     BOOST_REQUIRE_EQUAL(removed.size(), 3U);
-    BOOST_CHECK(removed[0].first->GetTxid() == a->GetTxid());
-    BOOST_CHECK(removed[0].second == MemPoolRemovalReason::BLOCK);
-    BOOST_CHECK(removed[1].second == MemPoolRemovalReason::CONFLICT);
-    BOOST_CHECK(removed[2].second == MemPoolRemovalReason::CONFLICT);
+    BOOST_CHECK(removed[0].tx->GetTxid() == a->GetTxid());
+    BOOST_CHECK(removed[0].reason == MemPoolRemovalReason::BLOCK);
+    BOOST_CHECK(removed[1].reason == MemPoolRemovalReason::CONFLICT);
+    BOOST_CHECK(removed[2].reason == MemPoolRemovalReason::CONFLICT);
     BOOST_CHECK_EQUAL(pool.TotalFee(), 250);
+    signals.Unregister(&events);
+}
+
+BOOST_AUTO_TEST_CASE(signals_carry_gapless_sequence_numbers)
+{
+    node::ValidationSignals signals;
+    PoolEvents events;
+    signals.Register(&events);
+    CTxMemPool pool(Observed(signals));
+    auto a = MakeTx({Confirmed(1)}, 2, 1);
+    auto b = MakeTx({COutPoint(a->GetTxid(), 0)}, 1, 2);
+    auto c = MakeTx({COutPoint(a->GetTxid(), 1)}, 1, 3);
+    auto old_tx = MakeTx({Confirmed(2)}, 1, 4);
+    auto young = MakeTx({Confirmed(3)}, 1, 5);
+    pool.AddUnchecked(Entry(a, 100, 5000));
+    pool.AddUnchecked(Entry(b, 100, 5000));
+    pool.AddUnchecked(Entry(c, 100, 5000));
+    pool.AddUnchecked(Entry(old_tx, 100, 1000));
+    pool.AddUnchecked(Entry(young, 100, 5000));
+    // A block confirms a and spends a:1 elsewhere (c conflicts); b stays.
+    auto double_spend = MakeTx({COutPoint(a->GetTxid(), 1)}, 1, 99);
+    pool.RemoveForBlock({a, double_spend}, 10);
+    BOOST_CHECK_EQUAL(pool.Expire(2000), 1U);
+
+    BOOST_REQUIRE_EQUAL(events.added.size(), 5U);
+    BOOST_REQUIRE_EQUAL(events.removed.size(), 3U);
+    BOOST_CHECK(events.removed[0].tx->GetTxid() == a->GetTxid());
+    BOOST_CHECK(events.removed[0].reason == MemPoolRemovalReason::BLOCK);
+    BOOST_CHECK(events.removed[1].tx->GetTxid() == c->GetTxid());
+    BOOST_CHECK(events.removed[1].reason == MemPoolRemovalReason::CONFLICT);
+    BOOST_CHECK(events.removed[2].tx->GetTxid() == old_tx->GetTxid());
+    BOOST_CHECK(events.removed[2].reason == MemPoolRemovalReason::EXPIRY);
+    // One step per change, the last equal to what getrawmempool reports.
+    BOOST_REQUIRE_EQUAL(events.sequences.size(), 8U);
+    for (size_t i = 1; i < events.sequences.size(); ++i) BOOST_CHECK_EQUAL(events.sequences[i], events.sequences[i - 1] + 1);
+    BOOST_CHECK_EQUAL(events.sequences.back(), pool.GetSequence());
+    signals.Unregister(&events);
 }
 
 BOOST_AUTO_TEST_CASE(remove_recursive_of_tx_not_in_pool)

@@ -333,6 +333,44 @@ BOOST_AUTO_TEST_CASE(invalid_blocks_rejected_with_reasons)
     BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 102);
 }
 
+BOOST_AUTO_TEST_CASE(block_checked_for_valid_and_invalid_blocks)
+{
+    struct Checked : ChainstateObserver {
+        std::vector<std::pair<uint256, BlockValidationState>> verdicts;
+        void BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state) override
+        {
+            verdicts.emplace_back(block->GetHash(), state);
+        }
+    } obs;
+    ChainFixture f;
+    auto cbs = f.Generate(101);
+    f.chainman->Signals().Register(&obs);
+    const CBlockIndex* tip = f.chainman->ActiveTip();
+
+    // Connected: one valid verdict.
+    CBlock good = f.MakeBlock(tip, {});
+    BOOST_REQUIRE(f.Process(good));
+    BOOST_REQUIRE_EQUAL(obs.verdicts.size(), 1U);
+    BOOST_CHECK(obs.verdicts[0].first == good.GetHash());
+    BOOST_CHECK(obs.verdicts[0].second.IsValid());
+    tip = f.chainman->ActiveTip();
+
+    // Invalid in CheckBlock (bad merkle root) and in ConnectBlock (coinbase overpays).
+    CBlock bad_merkle = f.MakeBlock(tip, {});
+    bad_merkle.hash_merkle_root.data()[0] ^= 1;
+    f.Mine(bad_merkle);
+    BOOST_CHECK(!f.Process(bad_merkle));
+    CBlock overpay = f.MakeBlock(tip, {}, 0, 1);
+    BOOST_CHECK(!f.Process(overpay));
+    BOOST_REQUIRE_EQUAL(obs.verdicts.size(), 3U);
+    BOOST_CHECK(obs.verdicts[1].first == bad_merkle.GetHash());
+    BOOST_CHECK_EQUAL(obs.verdicts[1].second.GetRejectReason(), "bad-txnmrklroot");
+    BOOST_CHECK(obs.verdicts[2].first == overpay.GetHash());
+    BOOST_CHECK_EQUAL(obs.verdicts[2].second.GetRejectReason(), "bad-cb-amount");
+    BOOST_CHECK(obs.verdicts[2].second.IsInvalid());
+    f.chainman->Signals().Unregister(&obs);
+}
+
 BOOST_AUTO_TEST_CASE(invalidate_and_reconsider)
 {
     ChainFixture f;

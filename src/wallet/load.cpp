@@ -19,18 +19,11 @@ constexpr int RPC_WALLET_ALREADY_EXISTS = -36;
 WalletManager::WalletManager(Settings settings, node::ChainstateManager* chainman, CTxMemPool* mempool)
     : m_settings(std::move(settings)), m_chainman(chainman), m_mempool(mempool)
 {
-    // Transactions entering the mempool (from peers, sendrawtransaction, ...) reach every
-    // loaded wallet, so incoming payments show as untrusted pending before they confirm.
-    if (m_mempool) {
-        m_mempool->SetAddedCallback([this](const CTransactionRef& tx) {
-            for (const auto& w : GetWallets()) w->TransactionAddedToMempool(tx);
-        });
-    }
+    // Each wallet observes the mempool and the chain itself (CWallet::AttachChain).
 }
 
 WalletManager::~WalletManager()
 {
-    if (m_mempool) m_mempool->SetAddedCallback(nullptr);
     std::lock_guard<std::mutex> lock(m_mutex);
     for (auto& [name, w] : m_wallets) w->DetachChain();
     m_wallets.clear();

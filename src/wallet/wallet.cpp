@@ -262,7 +262,9 @@ void CWallet::AttachChain(node::ChainstateManager* chainman, CTxMemPool* mempool
         if (const node::CBlockIndex* tip = chainman->ActiveTip()) WriteBestBlock(batch, tip->GetBlockHash(), tip->height);
         batch.Commit();
     }
-    chainman->Signals().Register(this);
+    // Registered under the chainstate lock: every change after the catch-up above is
+    // delivered (on the notification thread), none twice.
+    chainman->Signals().Register(this, node::ObserverDelivery::QUEUED);
     m_attached = true;
     // Our unconfirmed transactions go back to the mempool (it does not survive a restart),
     // so their change stays trusted and peers see them again. Failures are only logged.
@@ -293,26 +295,11 @@ void CWallet::DetachChain()
     m_attached = false;
 }
 
-void CWallet::TransactionAddedToMempool(const CTransactionRef& tx)
+void CWallet::TransactionAddedToMempool(const CTransactionRef& tx, uint64_t /*mempool_sequence*/)
 {
-    std::lock_guard<std::mutex> lock(m_queue_mutex);
-    if (m_mempool_queue.size() < 100000) m_mempool_queue.push_back(tx); // bounded: a flood only loses pending display
-}
-
-void CWallet::ProcessMempoolQueue() const
-{
-    std::vector<CTransactionRef> queue;
-    {
-        std::lock_guard<std::mutex> lock(m_queue_mutex);
-        queue.swap(m_mempool_queue);
-    }
-    if (queue.empty()) return;
-    // Logically const: learning about transactions is what the query needs first.
-    auto* self = const_cast<CWallet*>(this);
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBatch batch(*m_db);
-    for (const auto& tx : queue) self->SyncTransaction(tx, uint256(), -1, 0, batch);
-    batch.Commit();
+    if (SyncTransaction(tx, uint256(), -1, 0, batch)) batch.Commit();
 }
 
 int CWallet::TipHeight() const { return m_chainman ? m_chainman->ActiveHeight() : -1; }
@@ -601,7 +588,6 @@ bool CWallet::SyncTransaction(const CTransactionRef& tx, const uint256& block_ha
 
 void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
 {
-    ProcessMempoolQueue(); // transactions seen in the mempool come before the block that may conflict them
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBatch batch(*m_db);
     for (const auto& tx : block->vtx) SyncTransaction(tx, index->GetBlockHash(), index->height, index->GetBlockTime(), batch);
@@ -615,7 +601,6 @@ void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const n
 
 void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
 {
-    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBatch batch(*m_db);
     const uint256 hash = index->GetBlockHash();
@@ -680,7 +665,6 @@ std::set<COutPoint> CWallet::SpentOutpoints() const
 
 std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, bool include_untrusted) const
 {
-    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     std::vector<WalletOutput> out;
     const auto spent = SpentOutpoints();
@@ -715,7 +699,6 @@ std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, boo
 
 WalletBalance CWallet::GetBalance(int min_depth) const
 {
-    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     WalletBalance b;
     const auto spent = SpentOutpoints();
@@ -741,14 +724,12 @@ WalletBalance CWallet::GetBalance(int min_depth) const
 
 std::map<uint256, WalletTx> CWallet::Transactions() const
 {
-    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     return m_txs;
 }
 
 std::optional<WalletTx> CWallet::GetTx(const uint256& txid) const
 {
-    ProcessMempoolQueue();
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     auto it = m_txs.find(txid);
     if (it == m_txs.end()) return std::nullopt;

@@ -10,9 +10,11 @@
 // outpoint as an unconfirmed wallet transaction marks the latter conflicted.
 // Storage: every change is written to the SQLite file in one WalletBatch.
 //
-// Thread safety: public methods lock m_cs (recursive). Chain callbacks arrive with the
-// chainstate lock held; wallet code that needs the chain takes the chainstate lock
-// BEFORE m_cs (lock order chainstate -> wallet) to avoid deadlocks.
+// Thread safety: public methods lock m_cs (recursive). The wallet is a QUEUED observer:
+// chain and mempool events arrive on the notification thread with no node lock held,
+// and take only m_cs. Wallet code that needs the chain takes the chainstate lock
+// BEFORE m_cs (lock order chainstate -> wallet). Never wait for the notification
+// queue (SyncWithQueue) while holding m_cs or a node lock: the callbacks need m_cs.
 #ifndef ODA_WALLET_WALLET_H
 #define ODA_WALLET_WALLET_H
 
@@ -199,16 +201,11 @@ public:
 
     int TipHeight() const;
 
-    /** Mempool addition (any thread, pool lock held): only queued here, because taking the
-     *  wallet lock under the pool lock would invert the wallet -> pool lock order. The queue
-     *  is processed by the next wallet call that reads transactions or balances. */
-    void TransactionAddedToMempool(const CTransactionRef& tx);
+    /** A transaction entered the mempool (from peers, sendrawtransaction, ...): it shows as
+     *  untrusted pending before it confirms. */
+    void TransactionAddedToMempool(const CTransactionRef& tx, uint64_t mempool_sequence) override;
 
 private:
-    void ProcessMempoolQueue() const;
-    mutable std::mutex m_queue_mutex;
-    mutable std::vector<CTransactionRef> m_mempool_queue;
-
     CWallet(std::string name, std::unique_ptr<WalletDatabase> db, bool mainnet, std::string hrp, uint32_t keypool);
 
     struct DescEntry {
