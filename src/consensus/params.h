@@ -38,7 +38,7 @@ struct ConsensusParams {
     uint32_t asert_anchor_bits{0};
     int64_t asert_anchor_parent_time{0};
 
-    // Compute-adjusted difficulty (PROTOCOL.md section 6) hook, NOT active yet:
+    // Compute-adjusted difficulty (doc/oda-protocol.md section 6) hook, NOT active yet:
     // effective_target = asert_target * (1 + block_CU / max_block_compute_units), capped at
     // compute_bonus_max_factor * asert_target and at pow_limit. Until the ODA chain layer
     // computes block CU, nBits must equal the plain ASERT target (see pow.h).
@@ -61,7 +61,7 @@ struct ConsensusParams {
     int32_t median_time_span{11};
 
     // ------------------------------------------------------ ODA (later issues)
-    /** Compute units (multiply-accumulates + output elements, PROTOCOL.md section 4) one
+    /** Compute units (multiply-accumulates + output elements, doc/oda-protocol.md section 4) one
      *  transaction may cost. 2.5e9 CU is ~2.5 s of one core of int8 inference: an update
      *  scoring a Fashion-MNIST-sized MLP (~100k MAC) on a 10,000-sample dataset fits (1e9). */
     int64_t max_tx_compute_units{2'500'000'000LL};
@@ -76,7 +76,7 @@ struct ConsensusParams {
      *  transfer, bounty): 100,000 bytes, Bitcoin's standard transaction size. Coinbase result
      *  and storage-proof payloads are bounded by the block weight only. */
     int64_t max_oda_payload_bytes{100'000};
-    /** Proofs of storage in each coinbase (PROTOCOL.md section 5). */
+    /** Proofs of storage in each coinbase (doc/oda-protocol.md section 5). */
     int32_t storage_proofs_per_block{2};
     /** A file becomes eligible for storage challenges this many blocks after it was
      *  committed: time for the network to fetch and seed it (as coinbase maturity). */

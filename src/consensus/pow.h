@@ -37,7 +37,7 @@ uint32_t NextWorkRequired(int64_t prev_height, int64_t prev_time, uint32_t prev_
                           const ConsensusParams& params);
 
 /** Whether a header may carry `header_bits` when ASERT asks for `asert_bits`.
- *  Hook for the compute-adjusted difficulty of PROTOCOL.md section 6: once the chain layer
+ *  Hook for the compute-adjusted difficulty of doc/oda-protocol.md section 6: once the chain layer
  *  computes block compute units, headers may claim targets in [asert, asert *
  *  compute_bonus_max_factor] and full validation checks the exact value. Until then the only
  *  permitted value is asert_bits itself. */

@@ -467,13 +467,6 @@ std::vector<std::shared_ptr<CNode>> CConnman::GetNodes() const
     return out;
 }
 
-void CConnman::ForEachNode(const std::function<void(CNode&)>& func)
-{
-    for (auto& node : GetNodes()) {
-        if (node->connected && !node->disconnect) func(*node);
-    }
-}
-
 size_t CConnman::GetNodeCount(std::optional<bool> inbound) const
 {
     std::lock_guard<std::mutex> lock(m_nodes_mutex);

@@ -133,8 +133,6 @@ public:
     /** Queues a message for a peer; silently dropped if the peer is gone. */
     void PushMessage(CNode& node, const std::string& command, const std::vector<uint8_t>& payload);
 
-    /** Runs func on each connected (not disconnecting) node. */
-    void ForEachNode(const std::function<void(CNode&)>& func);
     std::vector<std::shared_ptr<CNode>> GetNodes() const;
     size_t GetNodeCount(std::optional<bool> inbound = std::nullopt) const;
     bool DisconnectNode(NodeId id);

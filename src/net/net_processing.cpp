@@ -173,12 +173,20 @@ void PeerManager::Misbehaving(CNode& node, Peer& peer, int howmuch, const std::s
     LogPrintf("P2P: misbehaving peer=%lld (%s) +%d -> %d: %s\n", static_cast<long long>(node.id),
               node.addr.ToString().c_str(), howmuch, peer.misbehavior, reason.c_str());
     if (peer.misbehavior < 100) return;
-    if (node.whitelisted) {
-        LogPrintf("P2P: not discouraging whitelisted peer=%lld\n", static_cast<long long>(node.id));
-    } else if (m_banman) {
-        m_banman->Discourage(node.addr);
+    // Discouragement refuses every later connection from the address. A loopback address is
+    // shared by everything on this host (honest local nodes, wallets, tests), and whitelisted
+    // or manually added peers were chosen by the operator: those are only disconnected.
+    const char* spared = node.whitelisted                             ? "whitelisted"
+                         : node.conn_type == ConnectionType::MANUAL ? "manually added"
+                         : node.addr.IsLocal()                      ? "local"
+                                                                    : nullptr;
+    if (spared) {
+        LogPrintf("P2P: disconnecting %s peer=%lld (%s) without discouraging its address\n", spared,
+                  static_cast<long long>(node.id), node.addr.ToString().c_str());
+    } else {
+        if (m_banman) m_banman->Discourage(node.addr);
+        LogPrintf("P2P: disconnecting and discouraging peer=%lld (%s)\n", static_cast<long long>(node.id), node.addr.ToString().c_str());
     }
-    LogPrintf("P2P: disconnecting and discouraging peer=%lld (%s)\n", static_cast<long long>(node.id), node.addr.ToString().c_str());
     node.disconnect = true;
 }
 
@@ -269,7 +277,13 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
             m_connman.PushMessage(node, msgtype::GETADDR, {});
         }
         std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
-        SendGetHeaders(node, peer, m_chainman.BestHeader());
+        // The first locator starts one block below our best header, so that a peer at the same
+        // header tip still answers with at least that header, which sets its best known block.
+        // Otherwise a node restarted with headers ahead of its blocks (killed mid-sync) would
+        // never learn that its only peer has those blocks, and would not download them until
+        // a new block is announced.
+        const CBlockIndex* best = m_chainman.BestHeader();
+        SendGetHeaders(node, peer, best && best->pprev ? best->pprev : best);
         return;
     }
     if (!peer.handshake_done) return; // ignore anything else until the handshake is done

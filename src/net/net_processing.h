@@ -4,10 +4,12 @@
 // through ChainstateObserver on whatever thread changed the chain and only queue work.
 //
 // Misbehaviour: each peer has a score; reaching 100 disconnects it and discourages its
-// address (BanMan) unless it is whitelisted. Scores: malformed payload, oversize inv/headers/
+// address (BanMan), except for whitelisted peers, manual connections and local (loopback)
+// addresses, which are only disconnected. Scores: malformed payload, oversize inv/headers/
 // addr, invalid block or headers, non-continuous headers, version sent twice = 100; bad
-// checksum = 10; unrequested block = 20; headers that do not connect = 20 (after the first).
-// Messages before version disconnect the peer (no discouragement).
+// checksum = 10; unrequested block = 20. Headers that do not connect are not penalised: the
+// node asks for the missing headers instead (honest peers send them whenever blocks come
+// faster than a round trip). Messages before version disconnect the peer (no discouragement).
 #ifndef ODA_NET_NET_PROCESSING_H
 #define ODA_NET_NET_PROCESSING_H
 

@@ -85,8 +85,6 @@ struct NodeContext {
     bool ShutdownRequested() const { return m_shutdown_requested.load(); }
     /** Blocks until RequestShutdown() was called or the timeout passed; true if requested. */
     bool WaitForShutdown(std::chrono::milliseconds timeout);
-    /** Clears a shutdown request (tests, and a failed start that is retried). */
-    void ResetShutdown() { m_shutdown_requested = false; }
 
 private:
     std::atomic<bool> m_shutdown_requested{false};

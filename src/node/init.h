@@ -42,7 +42,7 @@ void SetupServerArgs(ArgsManager& args, const std::vector<NodeService>& services
  *  logged once logging runs). */
 int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& services);
 
-// ---- Node subsystem hooks: implemented in node/subsystems.cpp (the chainstate helper owns it).
+// ---- Node subsystem hooks: implemented in node/subsystems.cpp (chain parameters, chainstate, mempool).
 
 /** Registers the options of the chainstate, mempool, miner, ... */
 void AddNodeSubsystemArgs(ArgsManager& args);

@@ -160,14 +160,6 @@ std::vector<uint256> CTxMemPool::Txids() const
     return out;
 }
 
-std::vector<uint256> CTxMemPool::TxidsByAncestorScoreLocked() const
-{
-    std::vector<uint256> out;
-    out.reserve(m_by_ancestor_score.size());
-    for (const MemPoolScore& s : m_by_ancestor_score) out.push_back(s.txid);
-    return out;
-}
-
 std::vector<CTxMemPoolEntry> CTxMemPool::EntriesByAncestorScore() const
 {
     std::lock_guard<std::recursive_mutex> lock(cs);

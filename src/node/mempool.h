@@ -166,8 +166,6 @@ public:
     // ------------------------------------------- direct access (hold cs)
     /** All entries by txid. The caller must hold `cs` for as long as it uses the reference. */
     const std::map<uint256, CTxMemPoolEntry>& EntriesLocked() const { return m_entries; }
-    /** Txids ordered by ancestor score, best first. The caller must hold `cs`. */
-    std::vector<uint256> TxidsByAncestorScoreLocked() const;
 
     /** Checks all internal invariants (totals, links, indexes); for tests. Throws std::logic_error. */
     void Check() const;

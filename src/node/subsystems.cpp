@@ -1,6 +1,5 @@
 // Node subsystem hooks (declared in node/init.h): chain parameters, the
-// chainstate (block storage, UTXO set, validation) and, appended by the mempool
-// helper, the mempool.
+// chainstate (block storage, UTXO set, validation) and the mempool (with the block-assembly options).
 //
 // Start: ChainParams for the selected network -> ChainstateManager::Load (which
 // creates the genesis state on first start, rebuilds on -reindex*, and replays

@@ -19,7 +19,7 @@ struct TxUndo {
 
 struct BlockUndo {
     std::vector<TxUndo> txs; //!< excludes the coinbase
-    // Room for ODA registry undo (PROTOCOL.md §5) is added here later, versioned.
+    // Room for ODA registry undo (doc/oda-protocol.md section 5) is added here later, versioned.
     ODA_SERIALIZE_FIELDS(txs)
 };
 

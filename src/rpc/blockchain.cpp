@@ -56,7 +56,7 @@ json getblockhash(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
     std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
-    const int64_t height = request.params[0].get<int64_t>();
+    const int64_t height = GetIntArg<int64_t>(request.params[0], "height");
     if (height < 0 || height > chainman.ActiveHeight()) throw JSONRPCError(RPC_INVALID_PARAMETER, "Block height out of range");
     return chainman.ActiveChain()[static_cast<int>(height)]->GetBlockHash().GetHex();
 }
@@ -112,8 +112,8 @@ json getblock(const JSONRPCRequest& request)
         // Core accepts a boolean here too (false = 0, true = 1).
         if (request.params[1].is_boolean()) {
             verbosity = request.params[1].get<bool>() ? 1 : 0;
-        } else if (request.params[1].is_number_integer()) {
-            verbosity = request.params[1].get<int>();
+        } else if (request.params[1].is_number()) {
+            verbosity = GetIntArg<int>(request.params[1], "verbosity");
         } else {
             throw JSONRPCError(RPC_TYPE_ERROR, "verbosity must be a number or boolean");
         }
@@ -144,7 +144,7 @@ json gettxout(const JSONRPCRequest& request)
     auto& chainman = EnsureChainman(request);
     std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
     const uint256 txid = ParseHashV(request.params[0], "txid");
-    const int64_t n = request.params[1].get<int64_t>();
+    const int64_t n = GetIntArg<int64_t>(request.params[1], "n");
     if (n < 0 || n > 0xffffffffLL) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid output index");
     const bool include_mempool = request.params.size() < 3 || request.params[2].is_null() || request.params[2].get<bool>();
     // Mempool overlay: when include_mempool is true, coins that mempool transactions spend

@@ -83,8 +83,7 @@ nlohmann::json setmocktime(const JSONRPCRequest& request)
         throw std::runtime_error("setmocktime is for regression testing (-regtest mode) only");
     }
     const nlohmann::json& t = request.params[0];
-    if (!t.is_number_integer()) throw JSONRPCError(RPC_TYPE_ERROR, "timestamp must be an integer");
-    if (!node.clock.SetMockTime(t.get<int64_t>())) {
+    if (!node.clock.SetMockTime(GetIntArg<int64_t>(t, "timestamp"))) {
         throw JSONRPCError(RPC_INVALID_PARAMETER, "Mocktime cannot be negative: " + t.dump());
     }
     return nullptr;

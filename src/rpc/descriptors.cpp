@@ -66,11 +66,11 @@ json deriveaddresses(const JSONRPCRequest& request)
 std::pair<uint32_t, uint32_t> ParseDescriptorRange(const json& value)
 {
     int64_t begin = 0, end = 0;
-    if (value.is_number_integer()) {
-        end = value.get<int64_t>();
-    } else if (value.is_array() && value.size() == 2 && value[0].is_number_integer() && value[1].is_number_integer()) {
-        begin = value[0].get<int64_t>();
-        end = value[1].get<int64_t>();
+    if (value.is_number()) {
+        end = GetIntArg<int64_t>(value, "range");
+    } else if (value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number()) {
+        begin = GetIntArg<int64_t>(value[0], "range");
+        end = GetIntArg<int64_t>(value[1], "range");
     } else {
         throw JSONRPCError(RPC_INVALID_PARAMETER, "Range must be specified as end or as [begin,end]");
     }

@@ -95,7 +95,7 @@ bool ArgGiven(const JSONRPCRequest& r, size_t i) { return r.params.size() > i &&
 bool ParseVerbose(const json& v)
 {
     if (v.is_boolean()) return v.get<bool>();
-    if (v.is_number_integer()) return v.get<int64_t>() != 0;
+    if (v.is_number()) return GetIntArg<int64_t>(v, "verbose") != 0;
     throw JSONRPCError(RPC_TYPE_ERROR, "verbose must be a boolean");
 }
 

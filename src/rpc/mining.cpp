@@ -227,17 +227,17 @@ json generatetoaddress(const JSONRPCRequest& request)
 {
     node::ChainstateManager& chainman = EnsureChainstate(request);
     CTxMemPool& pool = EnsureMemPool(request);
-    const int64_t nblocks = request.params[0].get<int64_t>();
+    const int nblocks = GetIntArg<int>(request.params[0], "nblocks");
     const ScriptBytes spk = DecodeAddressOrThrow(request, request.params[1].get<std::string>());
     uint64_t max_tries = DEFAULT_MAX_TRIES;
     if (ArgGiven(request, 2)) {
-        int64_t v = request.params[2].get<int64_t>();
+        const int64_t v = GetIntArg<int64_t>(request.params[2], "maxtries");
         if (v < 0) throw JSONRPCError(RPC_INVALID_PARAMETER, "maxtries must be non-negative");
         max_tries = uint64_t(v);
     }
     if (nblocks < 0) throw JSONRPCError(RPC_INVALID_PARAMETER, "nblocks must be non-negative");
     std::string error;
-    std::vector<uint256> hashes = GenerateBlocks(chainman, &pool, spk, int(nblocks), max_tries, error);
+    std::vector<uint256> hashes = GenerateBlocks(chainman, &pool, spk, nblocks, max_tries, error);
     if (!error.empty()) throw JSONRPCError(RPC_INTERNAL_ERROR, error);
     return HashesToJSON(hashes);
 }

@@ -189,13 +189,13 @@ json disconnectnode(const JSONRPCRequest& request)
 {
     net::CConnman& connman = EnsureConnman(request);
     const bool has_addr = !request.params.empty() && request.params[0].is_string() && !request.params[0].get<std::string>().empty();
-    const bool has_id = request.params.size() > 1 && request.params[1].is_number_integer();
+    const bool has_id = request.params.size() > 1 && !request.params[1].is_null();
     bool ok;
     if (has_addr && !has_id) {
         auto svc = net::ParseService(request.params[0].get<std::string>(), connman.Options().default_port);
         ok = svc && connman.DisconnectNode(*svc);
     } else if (has_id && !has_addr) {
-        ok = connman.DisconnectNode(request.params[1].get<int64_t>());
+        ok = connman.DisconnectNode(GetIntArg<int64_t>(request.params[1], "nodeid"));
     } else {
         throw JSONRPCError(RPC_INVALID_PARAMETER, "Only one of address and nodeid should be provided.");
     }
@@ -214,8 +214,9 @@ json setban(const JSONRPCRequest& request)
     const int64_t now = node.clock.Now();
     if (cmd == "add") {
         int64_t bantime = node.args ? node.args->GetIntArg("-bantime", DEFAULT_BANTIME) : DEFAULT_BANTIME;
-        if (request.params.size() > 2 && request.params[2].is_number_integer() && request.params[2].get<int64_t>() > 0) {
-            bantime = request.params[2].get<int64_t>();
+        if (request.params.size() > 2 && !request.params[2].is_null()) {
+            const int64_t given = GetIntArg<int64_t>(request.params[2], "bantime");
+            if (given > 0) bantime = given;
         }
         bool absolute = request.params.size() > 3 && request.params[3].is_boolean() && request.params[3].get<bool>();
         const int64_t until = absolute ? bantime : now + bantime;

@@ -46,8 +46,8 @@ json getrawtransaction(const JSONRPCRequest& request)
         const json& v = request.params[1];
         if (v.is_boolean()) {
             verbosity = v.get<bool>() ? 1 : 0;
-        } else if (v.is_number_integer()) {
-            verbosity = int(v.get<int64_t>());
+        } else if (v.is_number()) {
+            verbosity = GetIntArg<int>(v, "verbose");
         } else {
             throw JSONRPCError(RPC_TYPE_ERROR, "verbosity must be a boolean or a number");
         }
@@ -133,7 +133,7 @@ json createrawtransaction(const JSONRPCRequest& request)
     if (!inputs.is_array()) throw JSONRPCError(RPC_TYPE_ERROR, "inputs must be an array");
     int64_t locktime = 0;
     if (ArgGiven(request, 2)) {
-        locktime = request.params[2].get<int64_t>();
+        locktime = GetIntArg<int64_t>(request.params[2], "locktime");
         if (locktime < 0 || locktime > 0xffffffffLL) {
             throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, locktime out of range");
         }
@@ -147,15 +147,15 @@ json createrawtransaction(const JSONRPCRequest& request)
         if (!in.is_object()) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, expected object");
         if (!in.contains("txid")) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, missing txid key");
         const uint256 txid = ParseHashV(in["txid"], "txid");
-        if (!in.contains("vout") || !in["vout"].is_number_integer()) {
+        if (!in.contains("vout") || !in["vout"].is_number()) {
             throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, missing vout key");
         }
-        const int64_t vout = in["vout"].get<int64_t>();
+        const int64_t vout = GetIntArg<int64_t>(in["vout"], "vout");
         if (vout < 0 || vout > 0xffffffffLL) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, vout cannot be negative");
         uint32_t sequence = replaceable ? 0xfffffffd : (locktime ? 0xfffffffe : 0xffffffff);
         if (in.contains("sequence")) {
-            if (!in["sequence"].is_number_integer()) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, sequence number is out of range");
-            int64_t seq = in["sequence"].get<int64_t>();
+            if (!in["sequence"].is_number()) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, sequence number is out of range");
+            const int64_t seq = GetIntArg<int64_t>(in["sequence"], "sequence");
             if (seq < 0 || seq > 0xffffffffLL) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, sequence number is out of range");
             sequence = uint32_t(seq);
         }

@@ -88,23 +88,6 @@ nlohmann::json TransformNamedParams(const nlohmann::json& params, const std::vec
     return positional;
 }
 
-namespace {
-// Expected JSON type for the "not of expected type" message.
-std::string ExpectedJSONType(const RPCArg& arg)
-{
-    switch (arg.type) {
-    case RPCArg::Type::STR:
-    case RPCArg::Type::STR_HEX: return "string";
-    case RPCArg::Type::NUM: return "number";
-    case RPCArg::Type::AMOUNT: return "number or string";
-    case RPCArg::Type::BOOL: return "bool";
-    case RPCArg::Type::OBJ: return "object";
-    case RPCArg::Type::ARR: return "array";
-    case RPCArg::Type::ANY: return "any";
-    }
-    return "any";
-}
-} // namespace
 
 nlohmann::json CRPCTable::Execute(JSONRPCRequest& request) const
 {
@@ -130,11 +113,7 @@ nlohmann::json CRPCTable::Execute(JSONRPCRequest& request) const
         throw JSONRPCError(RPC_MISC_ERROR, command->help.ToString());
     }
     for (size_t i = 0; i < request.params.size(); ++i) {
-        const nlohmann::json& v = request.params[i];
-        if (v.is_null() || args[i].MatchesType(v)) continue;
-        throw JSONRPCError(RPC_TYPE_ERROR, strprintf("JSON value of type %s for field %s is not of expected type %s",
-                                                     JSONTypeName(v).c_str(), args[i].name.c_str(),
-                                                     ExpectedJSONType(args[i]).c_str()));
+        if (!request.params[i].is_null()) args[i].CheckValue(request.params[i]);
     }
 
     uint64_t active_id;

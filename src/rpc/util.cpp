@@ -26,7 +26,7 @@ bool RPCArg::MatchesType(const nlohmann::json& v) const
     switch (type) {
     case Type::STR:
     case Type::STR_HEX: return v.is_string();
-    case Type::NUM: return v.is_number();
+    case Type::NUM: return v.is_number_integer() || (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>());
     case Type::AMOUNT: return v.is_number() || v.is_string();
     case Type::BOOL: return v.is_boolean();
     case Type::OBJ: return v.is_object();
@@ -34,6 +34,65 @@ bool RPCArg::MatchesType(const nlohmann::json& v) const
     case Type::ANY: return true;
     }
     return true;
+}
+
+namespace {
+// JSON type named in the "not of expected type" message.
+std::string ExpectedJSONType(RPCArg::Type type)
+{
+    switch (type) {
+    case RPCArg::Type::STR:
+    case RPCArg::Type::STR_HEX: return "string";
+    case RPCArg::Type::NUM: return "integer";
+    case RPCArg::Type::AMOUNT: return "number or string";
+    case RPCArg::Type::BOOL: return "bool";
+    case RPCArg::Type::OBJ: return "object";
+    case RPCArg::Type::ARR: return "array";
+    case RPCArg::Type::ANY: return "any";
+    }
+    return "any";
+}
+
+[[noreturn]] void ThrowWrongType(const nlohmann::json& v, std::string_view name, RPCArg::Type type)
+{
+    throw JSONRPCError(RPC_TYPE_ERROR, strprintf("JSON value of type %s for field %.*s is not of expected type %s",
+                                                 JSONTypeName(v).c_str(), static_cast<int>(name.size()), name.data(),
+                                                 ExpectedJSONType(type).c_str()));
+}
+} // namespace
+
+void RPCArg::CheckValue(const nlohmann::json& v) const
+{
+    if (!MatchesType(v)) ThrowWrongType(v, name, type);
+    if (type == Type::NUM) IntFromValue(v, name);
+}
+
+int64_t IntFromValue(const nlohmann::json& v, std::string_view name, int64_t min, int64_t max)
+{
+    bool in_range;
+    int64_t value = 0;
+    if (v.is_number_unsigned()) {
+        const uint64_t u = v.get<uint64_t>();
+        in_range = max >= 0 && u <= static_cast<uint64_t>(max);
+        if (in_range) value = static_cast<int64_t>(u);
+    } else if (v.is_number_integer()) {
+        value = v.get<int64_t>();
+        in_range = true;
+    } else if (v.is_number_float()) {
+        const double d = v.get<double>();
+        // JSON has no NaN or infinity, but a caller may build one; trunc(inf) == inf.
+        if (!std::isfinite(d) || std::trunc(d) != d) ThrowWrongType(v, name, RPCArg::Type::NUM);
+        // [-2^63, 2^63) is exactly the doubles that convert to int64_t without undefined behaviour.
+        in_range = d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+        if (in_range) value = static_cast<int64_t>(d);
+    } else {
+        ThrowWrongType(v, name, RPCArg::Type::NUM);
+    }
+    if (!in_range || value < min || value > max) {
+        throw JSONRPCError(RPC_TYPE_ERROR, strprintf("JSON integer out of range for field %.*s",
+                                                     static_cast<int>(name.size()), name.data()));
+    }
+    return value;
 }
 
 std::vector<std::string> RPCHelp::ArgNames() const
@@ -189,6 +248,7 @@ void RPCTypeCheckObj(const nlohmann::json& v, const std::vector<std::pair<std::s
             throw JSONRPCError(RPC_TYPE_ERROR, strprintf("Expected type %s for %s, got %s", arg.TypeName().c_str(),
                                                          key.c_str(), JSONTypeName(*it).c_str()));
         }
+        if (type == RPCArg::Type::NUM) IntFromValue(*it, key);
     }
     if (strict) {
         for (auto it = v.begin(); it != v.end(); ++it) {

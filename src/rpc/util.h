@@ -7,7 +7,7 @@
 //
 //   static nlohmann::json getblockhash(const JSONRPCRequest& request)
 //   {
-//       int64_t height = request.params[0].get<int64_t>();     // type already checked: NUM
+//       int64_t height = GetIntArg<int64_t>(request.params[0], "height"); // integer: see NUM
 //       ...
 //   }
 //   table.AppendCommand({"blockchain", "getblockhash", &getblockhash,
@@ -24,15 +24,17 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 struct RPCArg {
     enum class Type {
         STR,     //!< JSON string
         STR_HEX, //!< JSON string of hex digits
-        NUM,     //!< JSON number
+        NUM,     //!< JSON integer: a number with no fractional part, within int64 (IntFromValue)
         AMOUNT,  //!< JSON number or numeric string, in coins (see AmountFromValue)
         BOOL,    //!< JSON true/false
         OBJ,     //!< JSON object
@@ -50,8 +52,13 @@ struct RPCArg {
 
     /** "string", "numeric", "boolean", "json object", "json array", "string, hex", ... */
     std::string TypeName() const;
-    /** True when v (non-null) has this argument's JSON type. */
+    /** True when v (non-null) has this argument's JSON type (for NUM: an integral number of any
+     *  size; CheckValue also checks the range). */
     bool MatchesType(const nlohmann::json& v) const;
+    /** Throws unless v (non-null) is acceptable: RPC_TYPE_ERROR "JSON value of type <json type> for
+     *  field <name> is not of expected type <type>"; a NUM outside int64 gets IntFromValue's
+     *  "JSON integer out of range". The dispatcher runs this on every argument. */
+    void CheckValue(const nlohmann::json& v) const;
 };
 
 /** Help of one command: usage line, description, arguments, result and examples. */
@@ -84,6 +91,25 @@ std::string HelpExampleRpc(const std::string& method, const std::string& args);
 uint256 ParseHashV(const nlohmann::json& v, std::string_view name);
 /** Even-length hex -> bytes; same errors as ParseHashV (without the length rule). */
 std::vector<uint8_t> ParseHexV(const nlohmann::json& v, std::string_view name);
+
+/** The one rule for integer RPC values (NUM arguments and integer fields inside objects): a JSON
+ *  integer, or a number with no fractional part (2.0, 1e3), read exactly, never truncated.
+ *  RPC_TYPE_ERROR "JSON value of type <json type> for field <name> is not of expected type
+ *  integer" for a fractional number or a non-number; RPC_TYPE_ERROR "JSON integer out of range
+ *  for field <name>" outside [min, max]. */
+int64_t IntFromValue(const nlohmann::json& v, std::string_view name,
+                     int64_t min = std::numeric_limits<int64_t>::min(),
+                     int64_t max = std::numeric_limits<int64_t>::max());
+
+/** IntFromValue within T's range: what handlers call to read an integer argument. */
+template <typename T>
+T GetIntArg(const nlohmann::json& v, std::string_view name)
+{
+    static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                      (std::is_signed_v<T> ? sizeof(T) <= sizeof(int64_t) : sizeof(T) < sizeof(int64_t)),
+                  "GetIntArg reads integers that fit in int64_t");
+    return static_cast<T>(IntFromValue(v, name, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+}
 
 /** Amount in coins (JSON number or numeric string, at most 8 decimals) -> base units.
  *  Exact: the number's shortest decimal form is parsed with integer arithmetic.

@@ -285,7 +285,7 @@ json getbalance(const JSONRPCRequest& req)
 {
     auto w = GetWalletForRequest(req);
     if (Has(req, 0) && req.params[0].get<std::string>() != "*") throw JSONRPCError(RPC_METHOD_DEPRECATED, "dummy first argument must be excluded or set to \"*\".");
-    const int minconf = Has(req, 1) ? req.params[1].get<int>() : 0;
+    const int minconf = Has(req, 1) ? GetIntArg<int>(req.params[1], "minconf") : 0;
     if (minconf < 0) throw JSONRPCError(RPC_INVALID_PARAMETER, "minconf must not be negative");
     return ValueFromAmount(w->GetBalance(minconf).trusted);
 }
@@ -303,8 +303,8 @@ json getbalances(const JSONRPCRequest& req)
 json listunspent(const JSONRPCRequest& req)
 {
     auto w = GetWalletForRequest(req);
-    const int minconf = Has(req, 0) ? req.params[0].get<int>() : 1;
-    const int maxconf = Has(req, 1) ? req.params[1].get<int>() : 9999999;
+    const int minconf = Has(req, 0) ? GetIntArg<int>(req.params[0], "minconf") : 1;
+    const int maxconf = Has(req, 1) ? GetIntArg<int>(req.params[1], "maxconf") : 9999999;
     std::set<ScriptBytes> filter;
     if (Has(req, 2)) {
         for (const auto& a : req.params[2]) {
@@ -342,8 +342,8 @@ json listtransactions(const JSONRPCRequest& req)
 {
     auto w = GetWalletForRequest(req);
     if (Has(req, 0) && req.params[0].get<std::string>() != "*") throw JSONRPCError(RPC_INVALID_PARAMETER, "Labels are not supported; use \"*\"");
-    const int count = Has(req, 1) ? req.params[1].get<int>() : 10;
-    const int skip = Has(req, 2) ? req.params[2].get<int>() : 0;
+    const int count = Has(req, 1) ? GetIntArg<int>(req.params[1], "count") : 10;
+    const int skip = Has(req, 2) ? GetIntArg<int>(req.params[2], "skip") : 0;
     if (count < 0) throw JSONRPCError(RPC_INVALID_PARAMETER, "Negative count");
     if (skip < 0) throw JSONRPCError(RPC_INVALID_PARAMETER, "Negative from");
     std::vector<std::pair<int64_t, json>> all;
@@ -390,8 +390,8 @@ json rescanblockchain(const JSONRPCRequest& req)
 {
     auto w = GetWalletForRequest(req);
     const int tip = w->TipHeight();
-    const int start = Has(req, 0) ? req.params[0].get<int>() : 0;
-    const int stop = Has(req, 1) ? req.params[1].get<int>() : tip;
+    const int start = Has(req, 0) ? GetIntArg<int>(req.params[0], "start_height") : 0;
+    const int stop = Has(req, 1) ? GetIntArg<int>(req.params[1], "stop_height") : tip;
     if (start < 0 || start > tip) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid start_height");
     if (stop < 0 || stop > tip) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid stop_height");
     if (stop < start) throw JSONRPCError(RPC_INVALID_PARAMETER, "stop_height must be greater than start_height");
@@ -550,8 +550,8 @@ json importdescriptors(const JSONRPCRequest& req)
             int64_t ts;
             if (r["timestamp"].is_string() && r["timestamp"].get<std::string>() == "now") {
                 ts = std::numeric_limits<int64_t>::max();
-            } else if (r["timestamp"].is_number_integer()) {
-                ts = r["timestamp"].get<int64_t>();
+            } else if (r["timestamp"].is_number()) {
+                ts = GetIntArg<int64_t>(r["timestamp"], "timestamp");
             } else {
                 throw JSONRPCError(RPC_TYPE_ERROR, "Expected number or \"now\" timestamp value for key. got type " + std::string(r["timestamp"].type_name()));
             }
@@ -560,7 +560,7 @@ json importdescriptors(const JSONRPCRequest& req)
             std::optional<std::pair<uint32_t, uint32_t>> range;
             if (r.contains("range")) range = ParseDescriptorRange(r["range"]);
             std::optional<uint32_t> next;
-            if (r.contains("next_index")) next = r["next_index"].get<uint32_t>();
+            if (r.contains("next_index")) next = GetIntArg<uint32_t>(r["next_index"], "next_index");
             auto warnings = w->ImportDescriptor(r["desc"].get<std::string>(), ts, active, internal, range, next);
             res["success"] = true;
             if (!warnings.empty()) res["warnings"] = warnings;
@@ -591,7 +591,7 @@ json walletpassphrase(const JSONRPCRequest& req)
 {
     auto w = GetWalletForRequest(req);
     const std::string pass = req.params[0].get<std::string>();
-    const int64_t timeout = req.params[1].get<int64_t>();
+    const int64_t timeout = GetIntArg<int64_t>(req.params[1], "timeout");
     if (timeout < 0) throw JSONRPCError(RPC_INVALID_PARAMETER, "Timeout cannot be negative.");
     if (pass.empty()) throw JSONRPCError(RPC_INVALID_PARAMETER, "passphrase cannot be empty");
     w->Unlock(pass, timeout);

@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(block_proof_and_chain_work)
 BOOST_AUTO_TEST_CASE(header_bits_hook)
 {
     const auto chain = CreateChainParams(ChainType::MAIN);
-    // Until the compute bonus of PROTOCOL.md section 6 lands, only the exact ASERT bits pass.
+    // Until the compute bonus of doc/oda-protocol.md section 6 lands, only the exact ASERT bits pass.
     BOOST_CHECK(IsPermittedHeaderBits(0x1e0fffff, 0x1e0fffff, chain->GetConsensus()));
     BOOST_CHECK(!IsPermittedHeaderBits(0x1e0ffffe, 0x1e0fffff, chain->GetConsensus()));
     BOOST_CHECK_EQUAL(chain->GetConsensus().compute_bonus_max_factor, 2);

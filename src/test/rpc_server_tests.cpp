@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(argument_checks)
     BOOST_CHECK_EQUAL(r["error"]["code"], RPC_MISC_ERROR);
     r = CallJSON(R"({"method":"add","params":["1"],"id":1})", 500); // wrong type
     BOOST_CHECK_EQUAL(r["error"]["code"], RPC_TYPE_ERROR);
-    BOOST_CHECK_EQUAL(r["error"]["message"], "JSON value of type string for field a is not of expected type number");
+    BOOST_CHECK_EQUAL(r["error"]["message"], "JSON value of type string for field a is not of expected type integer");
 }
 
 BOOST_AUTO_TEST_CASE(warmup)

@@ -112,6 +112,76 @@ BOOST_AUTO_TEST_CASE(parse_hash_and_hex)
     BOOST_CHECK_EQUAL(ErrorCode([] { ParseHexV(json("zz"), "data"); }), RPC_INVALID_PARAMETER);
 }
 
+BOOST_AUTO_TEST_CASE(integer_values)
+{
+    // Integers, and numbers with no fractional part, are read exactly.
+    BOOST_CHECK_EQUAL(IntFromValue(json(5), "n"), 5);
+    BOOST_CHECK_EQUAL(IntFromValue(json(-5), "n"), -5);
+    BOOST_CHECK_EQUAL(IntFromValue(json::parse("2.0"), "n"), 2);
+    BOOST_CHECK_EQUAL(IntFromValue(json::parse("1e3"), "n"), 1000);
+    BOOST_CHECK_EQUAL(IntFromValue(json::parse("-0.0"), "n"), 0);
+    BOOST_CHECK_EQUAL(IntFromValue(json::parse("9223372036854775807"), "n"), std::numeric_limits<int64_t>::max());
+    BOOST_CHECK_EQUAL(IntFromValue(json::parse("-9223372036854775808"), "n"), std::numeric_limits<int64_t>::min());
+    BOOST_CHECK_EQUAL(IntFromValue(json::parse("-9.223372036854775808e18"), "n"), std::numeric_limits<int64_t>::min());
+    // Fractional numbers and non-numbers: the wrong-type error, never a truncated value.
+    for (const char* text : {"1.5", "-0.5", "0.9", "1e-300", "\"1\"", "true", "[1]"}) {
+        BOOST_CHECK_EQUAL(ErrorCode([&] { IntFromValue(json::parse(text), "height"); }), RPC_TYPE_ERROR);
+    }
+    try {
+        IntFromValue(json::parse("1.5"), "height");
+        BOOST_ERROR("1.5 accepted");
+    } catch (const JSONRPCError& e) {
+        BOOST_CHECK_EQUAL(std::string(e.what()), "JSON value of type number for field height is not of expected type integer");
+    }
+    // Out of range (of int64_t, or of the bounds given): "JSON integer out of range".
+    for (const char* text : {"1e300", "-1e300", "9223372036854775808", "18446744073709551615", "9.223372036854775808e18"}) {
+        try {
+            IntFromValue(json::parse(text), "height");
+            BOOST_ERROR(std::string(text) + " accepted");
+        } catch (const JSONRPCError& e) {
+            BOOST_CHECK_EQUAL(e.Code(), RPC_TYPE_ERROR);
+            BOOST_CHECK_EQUAL(std::string(e.what()), "JSON integer out of range for field height");
+        }
+    }
+    BOOST_CHECK_EQUAL(IntFromValue(json(10), "n", 0, 10), 10);
+    BOOST_CHECK_EQUAL(ErrorCode([] { IntFromValue(json(11), "n", 0, 10); }), RPC_TYPE_ERROR);
+    BOOST_CHECK_EQUAL(ErrorCode([] { IntFromValue(json(-1), "n", 0, 10); }), RPC_TYPE_ERROR);
+    BOOST_CHECK_EQUAL(ErrorCode([] { IntFromValue(json::parse("5"), "n", -10, -1); }), RPC_TYPE_ERROR);
+    // GetIntArg narrows to the handler's type.
+    BOOST_CHECK_EQUAL(GetIntArg<int>(json(2147483647), "n"), 2147483647);
+    BOOST_CHECK_EQUAL(ErrorCode([] { GetIntArg<int>(json(2147483648LL), "n"); }), RPC_TYPE_ERROR);
+    BOOST_CHECK_EQUAL(GetIntArg<uint32_t>(json(4294967295LL), "n"), 4294967295u);
+    BOOST_CHECK_EQUAL(ErrorCode([] { GetIntArg<uint32_t>(json(-1), "n"); }), RPC_TYPE_ERROR);
+}
+
+BOOST_AUTO_TEST_CASE(integer_argument_check)
+{
+    // The dispatcher's check of a NUM argument: the same rule as IntFromValue.
+    const RPCArg arg{"height", RPCArg::Type::NUM, RPCArg::REQUIRED, "The height index"};
+    BOOST_CHECK(arg.MatchesType(json(1)));
+    BOOST_CHECK(arg.MatchesType(json::parse("2.0")));
+    BOOST_CHECK(!arg.MatchesType(json::parse("1.5")));
+    BOOST_CHECK(!arg.MatchesType(json::parse("-0.5")));
+    BOOST_CHECK(!arg.MatchesType(json("1")));
+    arg.CheckValue(json(1));
+    arg.CheckValue(json::parse("-9223372036854775808"));
+    for (const char* text : {"1.5", "-0.5", "1e300", "18446744073709551615", "\"1\""}) {
+        BOOST_CHECK_EQUAL(ErrorCode([&] { arg.CheckValue(json::parse(text)); }), RPC_TYPE_ERROR);
+    }
+    try {
+        arg.CheckValue(json("1"));
+        BOOST_ERROR("string accepted");
+    } catch (const JSONRPCError& e) {
+        BOOST_CHECK_EQUAL(std::string(e.what()), "JSON value of type string for field height is not of expected type integer");
+    }
+    // Amounts keep their own rule: fractions are what they are for.
+    const RPCArg amount{"amount", RPCArg::Type::AMOUNT, RPCArg::REQUIRED, ""};
+    amount.CheckValue(json::parse("1.5"));
+    // Integer fields inside objects follow the same rule.
+    BOOST_CHECK_EQUAL(ErrorCode([] { RPCTypeCheckObj(json::parse(R"({"a":1.5})"), {{"a", RPCArg::Type::NUM}}); }), RPC_TYPE_ERROR);
+    BOOST_CHECK_EQUAL(ErrorCode([] { RPCTypeCheckObj(json::parse(R"({"a":1e300})"), {{"a", RPCArg::Type::NUM}}); }), RPC_TYPE_ERROR);
+}
+
 BOOST_AUTO_TEST_CASE(type_check_obj)
 {
     json obj = json::parse(R"({"a":1,"b":"x"})");

@@ -106,17 +106,6 @@ void ArgsManager::AddHiddenArgs(const std::vector<std::string>& names)
     for (const std::string& name : names) AddArg(name, "", ALLOW_ANY, OptionsCategory::HIDDEN);
 }
 
-void ArgsManager::ClearArgs()
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_available_args.clear();
-    m_forced.clear();
-    m_command_line.clear();
-    m_config.clear();
-    m_positional.clear();
-    m_network.clear();
-}
-
 const ArgsManager::ArgInfo* ArgsManager::FindArgLocked(const std::string& dashed_name) const
 {
     for (const auto& [cat, args] : m_available_args) {
@@ -126,13 +115,6 @@ const ArgsManager::ArgInfo* ArgsManager::FindArgLocked(const std::string& dashed
     return nullptr;
 }
 
-std::optional<unsigned int> ArgsManager::GetArgFlags(const std::string& name) const
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    const ArgInfo* info = FindArgLocked(name);
-    if (!info) return std::nullopt;
-    return info->flags;
-}
 
 bool ArgsManager::InterpretKey(const std::string& raw_key, const std::string& value, bool from_config,
                                std::map<std::string, std::vector<Setting>>& target, std::string& error,
@@ -518,11 +500,6 @@ bool ArgsManager::SoftSetArg(const std::string& name, const std::string& value)
     if (SettingLocked(key)) return false;
     m_forced[key] = value;
     return true;
-}
-
-bool ArgsManager::SoftSetBoolArg(const std::string& name, bool value)
-{
-    return SoftSetArg(name, value ? "1" : "0");
 }
 
 void ArgsManager::ForceSetArg(const std::string& name, const std::string& value)

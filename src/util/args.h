@@ -65,8 +65,6 @@ public:
     void AddArg(const std::string& name, const std::string& help, unsigned int flags, OptionsCategory cat);
     /** Registers options that are accepted but not documented. */
     void AddHiddenArgs(const std::vector<std::string>& names);
-    /** Forget all registered options and values (tests). */
-    void ClearArgs();
 
     /** Parses argv. Returns false and sets error on unregistered options ("Invalid parameter
      *  -foo"), negation of a DISALLOW_NEGATION option, or a malformed "-" argument. */
@@ -111,12 +109,8 @@ public:
 
     /** Sets a value only when the option is not set; returns true if it was set. */
     bool SoftSetArg(const std::string& name, const std::string& value);
-    bool SoftSetBoolArg(const std::string& name, bool value);
     /** Overrides any value (highest precedence). */
     void ForceSetArg(const std::string& name, const std::string& value);
-
-    /** Registered flags of an option, nullopt when unregistered. */
-    std::optional<unsigned int> GetArgFlags(const std::string& name) const;
 
     /** -help text: categories in order, options sorted, help wrapped at 79 columns. */
     std::string GetHelpMessage(bool show_debug = false) const;

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Hostile bytes from a peer: bad checksum, wrong magic, oversize length, unknown command,
 truncated payloads, a version with garbage fields, floods. The node stays up, keeps serving
-its honest peer, and disconnects (and discourages) the sender where the policy says so."""
+its honest peer, and disconnects the sender where the policy says so. The senders here are all
+on 127.0.0.1, which is never discouraged (every local node shares it): after a score of 100 the
+next connection from the host is accepted and works."""
 import struct
 
 from test_framework.p2p import (MAGIC_MAIN, P2PPeer, connect_nodes, frame_message, msg_version,
-                                ser_compact_size, ser_inv)
+                                ser_compact_size, ser_getheaders, ser_inv)
 from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, wait_until
 
@@ -18,7 +20,7 @@ class P2PInvalidMessagesTest(ODATestFramework):
     def setup_network(self):
         self.add_nodes(self.num_nodes, self.extra_args)
         self.start_nodes()
-        # node0 dials node1: the honest link survives node0 discouraging 127.0.0.1 inbound.
+        # node0 dials node1: the honest link survives node0 disconnecting misbehaving inbound peers.
         connect_nodes(self.nodes[0], self.nodes[1])
 
     def peer(self):
@@ -28,6 +30,16 @@ class P2PInvalidMessagesTest(ODATestFramework):
 
     def reset(self):
         self.nodes[0].clearbanned()
+
+    def fresh_local_peer_works(self):
+        """A new connection from 127.0.0.1 completes the handshake and gets answers."""
+        q = P2PPeer("127.0.0.1", self.nodes[0].p2p_port)
+        q.handshake()
+        q.sync_with_ping()
+        q.send_message("getheaders", ser_getheaders([self.nodes[0].getblockhash(0)]))
+        payload = q.wait_for("headers", timeout=10)
+        assert payload[0] > 0, "no headers in the answer"
+        q.close()
 
     def honest_still_served(self):
         n0, n1 = self.nodes
@@ -77,15 +89,18 @@ class P2PInvalidMessagesTest(ODATestFramework):
         p.send_raw(bytes(raw))
         assert p.is_closed(timeout=10)
 
-        self.log.info("Truncated payload (ping with 4 bytes): disconnected and discouraged")
+        self.log.info("Truncated payload (ping with 4 bytes, score 100): disconnected")
         p = self.peer()
         p.send_message("ping", b"\x00\x01\x02\x03")
         assert p.is_closed(timeout=10)
         wait_until(lambda: len([x for x in node.getpeerinfo() if x["inbound"]]) == 0, timeout=10)
-        self.log.info("... a new connection from the discouraged address is refused")
-        q = P2PPeer("127.0.0.1", node.p2p_port)
-        assert q.is_closed(timeout=10)
-        self.reset()
+        self.log.info("... 127.0.0.1 is not discouraged: a fresh connection from it is accepted and works")
+        self.fresh_local_peer_works()
+        self.log.info("... and so is an honest local node's")
+        n1 = self.nodes[1]
+        connect_nodes(n1, node)
+        wait_until(lambda: any(x["inbound"] for x in node.getpeerinfo()), timeout=10)
+        self.honest_still_served()
 
         self.log.info("Truncated headers, inv with too many entries: disconnected")
         for cmd, payload in (("headers", ser_compact_size(1) + b"\x00" * 40),
@@ -139,7 +154,7 @@ class P2PInvalidMessagesTest(ODATestFramework):
         p = P2PPeer("127.0.0.1", node.p2p_port)
         p.send_raw(bytes(range(256)) * 20)
         assert p.is_closed(timeout=10)
-        self.reset()
+        self.fresh_local_peer_works()
         self.honest_still_served()
 
 
