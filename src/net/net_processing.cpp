@@ -488,12 +488,11 @@ bool PeerManager::PunishInvalidBlock(NodeId id, const uint256& hash, const Block
     }
     auto p = m_peers.find(id);
     if (p == m_peers.end()) return true; // gone already
-    bool found = false;
-    m_connman.ForEachNode([&](CNode& n) {
-        if (n.id != id || found) return;
-        found = true;
-        Misbehaving(n, *p->second, 100, "invalid block " + hash.GetHex() + ": " + state.ToString());
-    });
+    for (const std::shared_ptr<CNode>& n : m_connman.GetNodes()) {
+        if (n->id != id) continue;
+        Misbehaving(*n, *p->second, 100, "invalid block " + hash.GetHex() + ": " + state.ToString());
+        break;
+    }
     return true;
 }
 
