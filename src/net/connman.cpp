@@ -442,9 +442,11 @@ void CConnman::PushMessage(CNode& node, const std::string& command, const std::v
     const std::vector<uint8_t> wire = MakeWireMessage(m_opts.magic, command, payload);
     std::lock_guard<std::mutex> lock(node.m_bev_mutex);
     if (!node.bev || node.disconnect) return;
-    bufferevent_write(node.bev, wire.data(), wire.size());
+    // Count before queueing: the event loop may put the bytes on the wire (and the peer may
+    // answer) before bufferevent_write returns, and the counters must never lag what was sent.
     node.bytes_sent += static_cast<int64_t>(wire.size());
     m_total_sent += static_cast<int64_t>(wire.size());
+    bufferevent_write(node.bev, wire.data(), wire.size());
     node.last_send = static_cast<int64_t>(time(nullptr));
     if (evbuffer_get_length(bufferevent_get_output(node.bev)) > m_opts.max_send_buffer) node.pause_send = true;
 }

@@ -133,6 +133,12 @@ void ValidationSignals::Unregister(ChainstateObserver* observer)
     m_queue->cv.wait(lock, [&] { return m_queue->running != observer; });
 }
 
+bool ValidationSignals::IsRegistered(const ChainstateObserver* observer) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return std::find(m_observers.begin(), m_observers.end(), observer) != m_observers.end() || m_queue->Has(observer);
+}
+
 void ValidationSignals::SyncWithQueue()
 {
     std::unique_lock<std::mutex> lock(m_mutex);

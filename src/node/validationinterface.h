@@ -102,6 +102,9 @@ public:
 
     void Register(ChainstateObserver* observer, ObserverDelivery delivery = ObserverDelivery::SYNCHRONOUS);
     void Unregister(ChainstateObserver* observer);
+    //! True between Register() and the moment Unregister() takes the observer off the lists
+    //! (Unregister may still be waiting for a running callback after that).
+    bool IsRegistered(const ChainstateObserver* observer) const;
     /** Blocks until every event queued before this call has been delivered to the QUEUED observers.
      *  Must not be called with the chainstate or mempool lock held. */
     void SyncWithQueue();

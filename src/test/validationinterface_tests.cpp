@@ -132,7 +132,10 @@ BOOST_AUTO_TEST_CASE(unregister_waits_for_a_running_callback)
         signals.Unregister(&gate);
         unregistered = true;
     });
-    BOOST_CHECK(!unregistered); // the first callback is still running
+    // Release only once Unregister has taken the observer off the lists, so the second event
+    // cannot slip in between the release and the Unregister call.
+    while (signals.IsRegistered(&gate)) std::this_thread::yield();
+    BOOST_CHECK(!unregistered); // the first callback is still running, so Unregister waits
     gate.Release();
     t.join();
     // After Unregister returned, the second event is never delivered to it.
