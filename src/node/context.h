@@ -31,6 +31,9 @@ class MempoolChainSync;
 namespace node {
 class ChainstateManager;
 } // namespace node
+namespace oda::storage {
+class FileStore;
+} // namespace oda::storage
 class CRPCTable;
 class DirectoryLock;
 class WalletManager;
@@ -61,6 +64,8 @@ struct NodeContext {
 
     // Subsystems, filled by StartNodeSubsystems() (node/subsystems.cpp).
     std::shared_ptr<const ChainParams> chainparams;
+    //! Model files (weights, datasets) under <datadir>/odafiles/ (oda/storage/file_store.h).
+    std::shared_ptr<oda::storage::FileStore> file_store;
     std::shared_ptr<node::ChainstateManager> chainman;
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).

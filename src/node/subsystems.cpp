@@ -10,6 +10,7 @@
 #include <node/context.h>
 #include <node/mempool_init.h>
 #include <node/validation.h>
+#include <oda/storage/file_store.h>
 #include <util/args.h>
 #include <util/logging.h>
 
@@ -21,6 +22,19 @@ constexpr int64_t MIN_DBCACHE_MB = 4;
 constexpr int64_t MAX_DBCACHE_MB = 1 << 20;
 /** Upper bound on -par (script check threads, including the main one). */
 constexpr int MAX_SCRIPTCHECK_THREADS = 15;
+/** Opens the model file store (doc/files.md, odafiles/): before the chainstate, which will
+ *  look files up while it validates blocks. */
+bool StartFileStore(NodeContext& node, std::string& error)
+{
+    auto store = std::make_shared<oda::storage::FileStore>(
+        node.args->GetDataDirNet() / "odafiles", oda::storage::FileLimits::FromConsensus(node.chainparams->GetConsensus()));
+    if (!store->Open(error)) {
+        error = "Cannot open the model file store: " + error;
+        return false;
+    }
+    node.file_store = std::move(store);
+    return true;
+}
 } // namespace
 
 void AddNodeSubsystemArgs(ArgsManager& args)
@@ -52,6 +66,7 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
         return false;
     }
     node.chainparams = CreateChainParams(*chain);
+    if (!StartFileStore(node, error)) return false;
 
     node::ChainstateOptions opts;
     opts.datadir = args.GetDataDirNet().string();
@@ -91,5 +106,6 @@ void StopNodeSubsystems(NodeContext& node)
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
         node.chainman.reset(); // destructor flushes again (cheap) and closes the databases
     }
+    node.file_store.reset();
     node.chainparams.reset();
 }

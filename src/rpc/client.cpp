@@ -77,6 +77,8 @@ const ConvertParam CONVERT_PARAMS[] = {
     {"setnetworkactive", 0, "state"},
     {"disconnectnode", 1, "nodeid"},
     {"addnode", 2, "v2transport"},
+    // model files
+    {"importmodelfile", 2, "size"},
     // wallet
     {"getbalance", 1, "minconf"},
     {"getbalance", 2, "include_watchonly"},

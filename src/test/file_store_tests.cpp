@@ -170,7 +170,9 @@ BOOST_AUTO_TEST_CASE(mismatch_with_the_expected_commitment_stores_nothing)
     BOOST_REQUIRE(store.Open(error));
     Commitment wrong_size = CommitmentOf(f.weights);
     wrong_size.file_size += 1;
-    BOOST_CHECK(!store.ImportBytes(f.weights, wrong_size, error));
+    ImportFailure failure = ImportFailure::NONE;
+    BOOST_CHECK(!store.ImportBytes(f.weights, wrong_size, error, &failure));
+    BOOST_CHECK(failure == ImportFailure::MISMATCH);
     BOOST_CHECK_MESSAGE(error.find("does not match the commitment") != std::string::npos, error);
     Commitment wrong_root = CommitmentOf(f.weights);
     wrong_root.pieces_root = CommitmentOf(f.dataset).pieces_root;
@@ -312,20 +314,22 @@ BOOST_AUTO_TEST_CASE(hostile_paths_and_files_give_clear_errors)
     FileStore store(tmp.Path("odafiles"), small);
     std::string error;
     BOOST_REQUIRE(store.Open(error));
-    auto fails = [&](const fs::path& path, const std::string& message) {
+    auto fails = [&](const fs::path& path, const std::string& message, ImportFailure kind = ImportFailure::CONTENT) {
         error.clear();
-        const bool failed = !store.Import(path, std::nullopt, error);
+        ImportFailure failure = ImportFailure::NONE;
+        const bool failed = !store.Import(path, std::nullopt, error, &failure);
         BOOST_CHECK_MESSAGE(failed, path.string() + " was imported");
         BOOST_CHECK_MESSAGE(error.find(message) != std::string::npos, "'" + message + "' not in: " + error);
+        BOOST_CHECK_MESSAGE(failure == kind, path.string() + ": wrong failure kind");
     };
 
-    fails(tmp.Path("missing"), "cannot open");
-    fails(tmp.Path(), "is a directory");
+    fails(tmp.Path("missing"), "cannot open", ImportFailure::PATH);
+    fails(tmp.Path(), "is a directory", ImportFailure::PATH);
     fs::create_symlink(tmp.Path("loop_b"), tmp.Path("loop_a"));
     fs::create_symlink(tmp.Path("loop_a"), tmp.Path("loop_b"));
-    fails(tmp.Path("loop_a"), "cannot open");
+    fails(tmp.Path("loop_a"), "cannot open", ImportFailure::PATH);
     BOOST_REQUIRE_EQUAL(::mkfifo(tmp.Path("fifo").c_str(), 0600), 0);
-    fails(tmp.Path("fifo"), "not a regular file"); // and does not wait for a writer
+    fails(tmp.Path("fifo"), "not a regular file", ImportFailure::PATH); // and does not wait for a writer
     WriteFile(tmp.Path("empty"), {});
     fails(tmp.Path("empty"), "empty");
     WriteFile(tmp.Path("garbage"), std::vector<uint8_t>(100, 0x42));
@@ -356,7 +360,7 @@ BOOST_AUTO_TEST_CASE(hostile_paths_and_files_give_clear_errors)
     if (::geteuid() != 0) { // root reads any file
         WriteFile(tmp.Path("secret.odaw"), f.weights);
         fs::permissions(tmp.Path("secret.odaw"), fs::perms::none);
-        fails(tmp.Path("secret.odaw"), "cannot open");
+        fails(tmp.Path("secret.odaw"), "cannot open", ImportFailure::PATH);
     }
     BOOST_CHECK(DirNames(store.Dir()).empty());
     BOOST_CHECK(store.List().empty());

@@ -410,29 +410,46 @@ std::optional<FileInfo> FileStore::Info(const chain::Commitment& c) const
 }
 
 std::optional<ImportResult> FileStore::Import(const fs::path& path, const std::optional<chain::Commitment>& expected,
-                                              std::string& error)
+                                              std::string& error, ImportFailure* failure)
 {
+    ImportFailure why = ImportFailure::NONE;
     std::vector<uint8_t> bytes;
-    if (!ReadUntrustedFile(path, m_limits, bytes, error)) return std::nullopt;
-    return Store(bytes, expected, error);
+    bool io_error = false;
+    std::optional<ImportResult> result;
+    if (!ReadUntrustedFile(path, m_limits, bytes, error, &io_error)) {
+        why = io_error ? ImportFailure::PATH : ImportFailure::CONTENT;
+    } else {
+        result = Store(bytes, expected, error, why);
+    }
+    if (failure) *failure = why;
+    return result;
 }
 
 std::optional<ImportResult> FileStore::ImportBytes(const std::vector<uint8_t>& bytes,
-                                                   const std::optional<chain::Commitment>& expected, std::string& error)
+                                                   const std::optional<chain::Commitment>& expected, std::string& error,
+                                                   ImportFailure* failure)
 {
-    return Store(bytes, expected, error);
+    ImportFailure why = ImportFailure::NONE;
+    auto result = Store(bytes, expected, error, why);
+    if (failure) *failure = why;
+    return result;
 }
 
 std::optional<ImportResult> FileStore::Store(const std::vector<uint8_t>& bytes,
-                                             const std::optional<chain::Commitment>& expected, std::string& error)
+                                             const std::optional<chain::Commitment>& expected, std::string& error,
+                                             ImportFailure& failure)
 {
     // 1-5: kind, size limit, full parse, commitment (file_check.h).
     FileInfo info;
     std::vector<uint256> leaves;
-    if (!AnalyzeFileBytes(bytes.data(), bytes.size(), m_limits, info, &leaves, error)) return std::nullopt;
+    if (!AnalyzeFileBytes(bytes.data(), bytes.size(), m_limits, info, &leaves, error)) {
+        failure = ImportFailure::CONTENT;
+        return std::nullopt;
+    }
     // 6. The commitment the caller expects.
     if (expected && !(info.commitment == *expected)) {
         error = "the file does not match the commitment: it has " + Shown(info.commitment) + ", expected " + Shown(*expected);
+        failure = ImportFailure::MISMATCH;
         return std::nullopt;
     }
     // 7. Already held: nothing to write.
@@ -442,7 +459,10 @@ std::optional<ImportResult> FileStore::Store(const std::vector<uint8_t>& bytes,
         if (it != m_held.end()) return ImportResult{it->second, false};
     }
     FileMeta meta{info, 0, std::move(leaves)};
-    if (!WriteFiles(bytes, meta, error)) return std::nullopt;
+    if (!WriteFiles(bytes, meta, error)) {
+        failure = ImportFailure::STORAGE;
+        return std::nullopt;
+    }
     MarkHeld(info);
     return ImportResult{info, true};
 }

@@ -76,6 +76,15 @@ struct FileEntry {
     uint64_t bytes_have{0};        //!< held: the size; needed: 0; fetching: bytes downloaded
 };
 
+/** Why an import failed, for callers that map it to their own error codes (RPC). */
+enum class ImportFailure {
+    NONE,
+    PATH,      //!< the path cannot be opened or read, or is not a regular file
+    CONTENT,   //!< the bytes are not an acceptable weights or dataset file (kind, size limit, parse)
+    MISMATCH,  //!< a valid file, but not the one the expected commitment names
+    STORAGE,   //!< valid, but the store could not write it
+};
+
 struct ImportResult {
     FileInfo info;
     bool newly_stored{false};  //!< false when the file was already held
@@ -119,11 +128,12 @@ public:
      *  against `expected`. std::nullopt with a message for an unreadable path, a directory or
      *  other non-regular file, an oversized, truncated or invalid file, or a mismatch. */
     std::optional<ImportResult> Import(const fs::path& path, const std::optional<chain::Commitment>& expected,
-                                       std::string& error) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
+                                       std::string& error, ImportFailure* failure = nullptr)
+        EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
     /** Same, for bytes already in memory (a download source hands over complete files this way). */
     std::optional<ImportResult> ImportBytes(const std::vector<uint8_t>& bytes,
-                                            const std::optional<chain::Commitment>& expected, std::string& error)
-        EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
+                                            const std::optional<chain::Commitment>& expected, std::string& error,
+                                            ImportFailure* failure = nullptr) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
 
     /** Reads a held file and checks its pieces root and size again (see the contract). */
     [[nodiscard]] bool ReadVerified(const chain::Commitment& c, std::vector<uint8_t>& out, std::string& error) const
@@ -155,7 +165,7 @@ private:
 
     /** Verifies, parses and stores bytes (the common tail of both imports). */
     std::optional<ImportResult> Store(const std::vector<uint8_t>& bytes, const std::optional<chain::Commitment>& expected,
-                                      std::string& error) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
+                                      std::string& error, ImportFailure& failure) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
     /** Writes data and record crash-atomically (see the contract). */
     bool WriteFiles(const std::vector<uint8_t>& bytes, FileMeta& meta, std::string& error)
         EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
