@@ -159,6 +159,13 @@ BOOST_AUTO_TEST_CASE(import_verifies_parses_and_stores_once)
         BOOST_CHECK_EQUAL(e.bytes_have, e.commitment.file_size);
     }
     BOOST_CHECK(list[0].commitment.pieces_root < list[1].commitment.pieces_root);
+
+    // A held file deleted behind the store's back is written again by the next import.
+    fs::remove(*path);
+    const auto restored = store.ImportBytes(f.weights, std::nullopt, error);
+    BOOST_REQUIRE(restored);
+    BOOST_CHECK(restored->newly_stored);
+    BOOST_CHECK(ReadAll(*path) == f.weights);
 }
 
 BOOST_AUTO_TEST_CASE(mismatch_with_the_expected_commitment_stores_nothing)

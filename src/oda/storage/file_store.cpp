@@ -439,6 +439,13 @@ std::optional<ImportResult> FileStore::Store(const std::vector<uint8_t>& bytes,
                                              const std::optional<chain::Commitment>& expected, std::string& error,
                                              ImportFailure& failure)
 {
+    // 0. Cheapest first: a size that differs from the expected commitment's.
+    if (expected && bytes.size() != expected->file_size) {
+        error = "the file does not match the commitment: it has size " + std::to_string(bytes.size()) + ", expected " +
+                Shown(*expected);
+        failure = ImportFailure::MISMATCH;
+        return std::nullopt;
+    }
     // 1-5: kind, size limit, full parse, commitment (file_check.h).
     FileInfo info;
     std::vector<uint256> leaves;
@@ -452,11 +459,15 @@ std::optional<ImportResult> FileStore::Store(const std::vector<uint8_t>& bytes,
         failure = ImportFailure::MISMATCH;
         return std::nullopt;
     }
-    // 7. Already held: nothing to write.
-    {
-        LOCK(m_mutex);
-        const auto it = m_held.find(info.commitment.pieces_root);
-        if (it != m_held.end()) return ImportResult{it->second, false};
+    // 7. Already held: nothing to write, unless the stored copy went missing behind our back.
+    if (Has(info.commitment)) {
+        struct stat st {};
+        const std::string stored = PathFor(info.commitment.pieces_root).string();
+        if (::lstat(stored.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+            static_cast<uint64_t>(st.st_size) == info.commitment.file_size) {
+            return ImportResult{info, false};
+        }
+        LogPrintf("Model file store: %s is held but missing or resized on disk; storing it again\n", stored.c_str());
     }
     FileMeta meta{info, 0, std::move(leaves)};
     if (!WriteFiles(bytes, meta, error)) {
