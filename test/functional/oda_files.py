@@ -3,7 +3,7 @@
 dataset file made by oda-model (pieces root checked against an independent BEP 52
 computation), getmodelfiles, idempotent re-import, files still held after a restart, a file
 corrupted on disk dropped at the next start, and hostile inputs (garbage, truncated file,
-directory, missing path, wrong commitment) rejected with their error codes and nothing
+directory, missing path, symlink loop, FIFO, wrong commitment) rejected with their error codes and nothing
 stored."""
 import hashlib
 import os
@@ -113,6 +113,13 @@ class OdaFilesTest(ODATestFramework):
         assert_raises_rpc_error(RPC_INVALID_PARAMETER, "is a directory", node.importmodelfile, tmp)
         assert_raises_rpc_error(RPC_INVALID_PARAMETER, "cannot open", node.importmodelfile, os.path.join(tmp, "nope"))
         assert_raises_rpc_error(RPC_INVALID_PARAMETER, "path must not be empty", node.importmodelfile, "")
+        loop_a, loop_b = os.path.join(tmp, "loop_a"), os.path.join(tmp, "loop_b")
+        os.symlink(loop_b, loop_a)
+        os.symlink(loop_a, loop_b)
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "cannot open", node.importmodelfile, loop_a)
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)  # opening it must not wait for a writer
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "not a regular file", node.importmodelfile, fifo)
         assert_raises_rpc_error(RPC_VERIFY_REJECTED, "does not match the commitment", node.importmodelfile,
                                 weights_path, pieces_root(weights), len(weights) + 1)
         assert_raises_rpc_error(RPC_INVALID_PARAMETER, "piecesroot and size must be given together",
