@@ -136,7 +136,8 @@ void RegisterModelFilesRPCCommands(CRPCTable& t)
                              "Importing a file that is already held changes nothing and returns the same result.\n"
                              "Errors: -8 for a path that cannot be read or is not a regular file, -22 for a file that "
                              "is not a valid weights or dataset file (or is above the consensus size limit of its "
-                             "kind), -26 when it does not match the given piecesroot and size.",
+                             "kind), -26 when it does not match the given piecesroot and size, -1 when it cannot be written "
+                             "(less than 50 MiB would stay free on the disk, or an I/O error).",
                              {{"path", Type::STR, RPCArg::REQUIRED,
                                "The file to import (absolute, or relative to odad's working directory)"},
                               {"piecesroot", Type::STR_HEX, RPCArg::OPTIONAL,

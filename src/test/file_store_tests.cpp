@@ -188,6 +188,22 @@ BOOST_AUTO_TEST_CASE(mismatch_with_the_expected_commitment_stores_nothing)
     BOOST_CHECK(store.List().empty());
 }
 
+BOOST_AUTO_TEST_CASE(import_refused_when_the_disk_would_be_too_full)
+{
+    TempDir tmp("filestore_space");
+    const Files f = MakeFiles(10);
+    // A reserve no disk has: the import is refused before anything is written.
+    FileStore store(tmp.Path("odafiles"), ConsensusLimits(), /*min_free_bytes=*/uint64_t{1} << 62);
+    std::string error;
+    BOOST_REQUIRE(store.Open(error));
+    ImportFailure failure = ImportFailure::NONE;
+    BOOST_CHECK(!store.ImportBytes(f.weights, std::nullopt, error, &failure));
+    BOOST_CHECK(failure == ImportFailure::STORAGE);
+    BOOST_CHECK_MESSAGE(error.find("not enough disk space") != std::string::npos, error);
+    BOOST_CHECK(DirNames(store.Dir()).empty());
+    BOOST_CHECK(!store.Has(CommitmentOf(f.weights)));
+}
+
 BOOST_AUTO_TEST_CASE(reopen_finds_files_and_checks_them)
 {
     TempDir tmp("filestore_reopen");

@@ -58,7 +58,10 @@ std::string FileStatusName(FileStatus status)
 
 std::string FileStore::FileName(const uint256& pieces_root) { return pieces_root.ToHexBytes(); }
 
-FileStore::FileStore(fs::path dir, FileLimits limits) : m_dir(std::move(dir)), m_limits(limits) {}
+FileStore::FileStore(fs::path dir, FileLimits limits, uint64_t min_free_bytes)
+    : m_dir(std::move(dir)), m_limits(limits), m_min_free_bytes(min_free_bytes)
+{
+}
 
 std::string FileStore::NextTempName(const std::string& base)
 {
@@ -315,6 +318,15 @@ std::optional<ImportResult> FileStore::Store(const std::vector<uint8_t>& bytes,
 bool FileStore::WriteFiles(const std::vector<uint8_t>& bytes, FileMeta& meta, std::string& error)
 {
     const std::string name = FileName(meta.info.commitment.pieces_root);
+    std::error_code space_ec;
+    const fs::space_info space = fs::space(m_dir, space_ec);
+    const uint64_t needed = bytes.size() + MaxFileMetaBytes(bytes.size()) + m_min_free_bytes;
+    if (!space_ec && space.available < needed) {
+        error = "cannot store the file: not enough disk space in " + m_dir.string() + " (" +
+                std::to_string(space.available >> 20) + " MiB free, " + std::to_string(needed >> 20) +
+                " MiB needed including a reserve of " + std::to_string(m_min_free_bytes >> 20) + " MiB)";
+        return false;
+    }
     const fs::path data_tmp = m_dir / NextTempName(name);
     const fs::path meta_tmp = m_dir / NextTempName(name + ".meta");
     if (!WriteNewFile(data_tmp, bytes.data(), bytes.size(), &meta.mtime_ns, error)) {

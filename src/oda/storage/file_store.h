@@ -82,7 +82,7 @@ enum class ImportFailure {
     PATH,      //!< the path cannot be opened or read, or is not a regular file
     CONTENT,   //!< the bytes are not an acceptable weights or dataset file (kind, size limit, parse)
     MISMATCH,  //!< a valid file, but not the one the expected commitment names
-    STORAGE,   //!< valid, but the store could not write it
+    STORAGE,   //!< valid, but the store could not write it (disk full, I/O error)
 };
 
 struct ImportResult {
@@ -100,12 +100,17 @@ struct LoadStats {
     size_t skipped{0};         //!< unreadable files or foreign names, left alone
 };
 
+/** An import must leave at least this much free space on the store's file system, so that a
+ *  large model file never takes the space block storage needs (the node keeps the same
+ *  50 MiB margin for blocks, node/validation.h MIN_DISK_SPACE). */
+static constexpr uint64_t DEFAULT_MIN_FREE_BYTES = 50ULL << 20;
+
 class FileStore
 {
 public:
     using AvailableListener = std::function<void(const FileInfo&)>;
 
-    FileStore(fs::path dir, FileLimits limits);
+    FileStore(fs::path dir, FileLimits limits, uint64_t min_free_bytes = DEFAULT_MIN_FREE_BYTES);
     FileStore(const FileStore&) = delete;
     FileStore& operator=(const FileStore&) = delete;
 
@@ -177,6 +182,7 @@ private:
 
     const fs::path m_dir;
     const FileLimits m_limits;
+    const uint64_t m_min_free_bytes;
 
     mutable Mutex m_mutex;
     std::map<uint256, FileInfo> m_held GUARDED_BY(m_mutex);  //!< by pieces root
