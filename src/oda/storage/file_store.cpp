@@ -343,14 +343,23 @@ bool FileStore::WriteFiles(const std::vector<uint8_t>& bytes, FileMeta& meta, st
     // which the next start verifies in full and records again.
     std::error_code ec;
     fs::rename(data_tmp, m_dir / name, ec);
-    if (!ec) fs::rename(meta_tmp, m_dir / (name + ".meta"), ec);
     if (ec) {
         RemoveQuietly(data_tmp);
         RemoveQuietly(meta_tmp);
         error = "cannot store the file: rename in " + m_dir.string() + " failed: " + ec.message();
         return false;
     }
+    fs::rename(meta_tmp, m_dir / (name + ".meta"), ec);
+    if (ec) {
+        // The file itself is complete and in place; only the start-up shortcut is missing,
+        // and the next start rebuilds it after a full verification.
+        LogPrintf("Model file store: cannot write the record of %s: %s\n", name.c_str(), ec.message().c_str());
+        RemoveQuietly(meta_tmp);
+    }
     if (!FsyncDir(m_dir, error)) {
+        // Not known to be durable: take it back out so that the import can simply be retried.
+        RemoveQuietly(m_dir / name);
+        RemoveQuietly(m_dir / (name + ".meta"));
         error = "cannot store the file: " + error;
         return false;
     }
