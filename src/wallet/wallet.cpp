@@ -451,7 +451,8 @@ std::vector<std::string> CWallet::ImportDescriptor(const std::string& desc_str, 
     }
     if (m_chain && timestamp != std::numeric_limits<int64_t>::max()) {
         // Rescan from the first block that may hold a payment (2 h slack for block times).
-        if (auto start = m_chain->FindFirstBlockWithTimeAtLeast(timestamp - 7200)) Rescan(*start, -1);
+        const int64_t min_time = timestamp < std::numeric_limits<int64_t>::min() + 7200 ? std::numeric_limits<int64_t>::min() : timestamp - 7200;
+        if (auto start = m_chain->FindFirstBlockWithTimeAtLeast(min_time)) Rescan(*start, -1);
     }
     return warnings;
 }
