@@ -231,7 +231,7 @@ private:
     void MarkUsed(const CTransaction& tx, WalletBatch& batch) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     bool SyncTransaction(const CTransactionRef& tx, const uint256& block_hash, int height, int64_t block_time, WalletBatch& batch)
         EXCLUSIVE_LOCKS_REQUIRED(m_cs);
-    /** Rescan's body; the caller holds m_cs and, for one consistent pass, nothing else. */
+    /** Rescan's body, with m_cs held (ScanBlocks holds the chainstate lock for the whole pass). */
     std::pair<int, int> RescanLocked(int start_height, int stop_height) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void CheckRelock() const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     std::set<COutPoint> SpentOutpoints() const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
