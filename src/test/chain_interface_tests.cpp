@@ -1,7 +1,9 @@
 // node::MakeChain (the node's interfaces::Chain) on a real regtest chainstate and mempool:
 // tip and block lookup, ScanBlocks, the median fee rate against a computation from the
 // transactions' known fees, broadcast with the mempool's reject reasons, UTXO lookup,
-// notifications (catch-up, delivery, disconnect), and a wallet's fee estimate through it.
+// notifications (catch-up, delivery, disconnect), and a wallet driven only through it (fee
+// estimate, payments pending then confirmed, a refused send with the mempool's reason, catch-up
+// after a reload).
 #include <consensus/block_check.h>
 #include <consensus/chainparams.h>
 #include <interfaces/chain.h>
@@ -12,6 +14,7 @@
 #include <node/mempool_sync.h>
 #include <node/miner.h>
 #include <node/validation.h>
+#include <script/address.h>
 #include <script/keys.h>
 #include <script/sign.h>
 #include <script/standard.h>
@@ -322,6 +325,71 @@ BOOST_AUTO_TEST_CASE(mempool_notifications)
     std::lock_guard<std::mutex> lock(rec.m);
     BOOST_REQUIRE_EQUAL(rec.mempool_txids.size(), 1U);
     BOOST_CHECK(rec.mempool_txids[0] == tx->GetTxid());
+}
+
+BOOST_AUTO_TEST_CASE(wallet_follows_the_chain_through_the_interface)
+{
+    Generate(101);
+    TempDir wdir{"chain_interface_follow"};
+    const std::string file = wdir.Path("wallet.dat");
+    std::shared_ptr<interfaces::Chain> shared = node::MakeChain(node);
+    CWallet::Options o;
+    o.keypool = 3;
+    auto w = CWallet::Create("w", file, false, params->Bech32HRP(), o);
+    w->AttachChain(shared, 20000);
+    const ScriptBytes mine = *DecodeDestination(w->GetNewAddress(false), params->Bech32HRP());
+
+    // A payment enters the mempool: pending; mined: trusted, at its height.
+    const CTransactionRef cb = CoinbaseAt(1);
+    CMutableTransaction pay;
+    pay.vin.emplace_back(COutPoint(cb->GetTxid(), 0));
+    pay.vout.emplace_back(cb->vout[0].value - 2000, mine);
+    std::string error;
+    BOOST_REQUIRE(SignTaprootKeyPath(pay, 0, {cb->vout[0]}, key, 0x00, &error));
+    const CTransactionRef paytx = MakeTransactionRef(std::move(pay));
+    BOOST_REQUIRE_MESSAGE(shared->BroadcastTransaction(paytx, &error), error);
+    shared->WaitForNotifications();
+    BOOST_CHECK_EQUAL(w->GetBalance().untrusted_pending, paytx->vout[0].value);
+    Generate(1);
+    shared->WaitForNotifications();
+    BOOST_REQUIRE(w->GetTx(paytx->GetTxid()));
+    BOOST_CHECK_EQUAL(w->GetTx(paytx->GetTxid())->block_height, 102);
+    BOOST_CHECK_EQUAL(w->GetBalance().trusted, paytx->vout[0].value);
+
+    // A transaction the mempool refuses: the wallet reports the mempool's reason.
+    CMutableTransaction spent_again;
+    spent_again.vin.emplace_back(COutPoint(cb->GetTxid(), 0));
+    spent_again.vout.emplace_back(cb->vout[0].value - 5000, mine);
+    BOOST_REQUIRE(SignTaprootKeyPath(spent_again, 0, {cb->vout[0]}, key, 0x00, &error));
+    try {
+        w->CommitTransaction(MakeTransactionRef(std::move(spent_again)), 5000);
+        BOOST_ERROR("a double spend was committed");
+    } catch (const WalletError& e) {
+        BOOST_CHECK_EQUAL(e.code, -26);
+        BOOST_CHECK_EQUAL(std::string(e.what()), "Transaction rejected by the mempool: bad-txns-inputs-missingorspent");
+    }
+
+    // Detached, the wallet misses a payment; reloaded, it catches up from its best block.
+    w->DetachChain();
+    w.reset();
+    const CTransactionRef cb2 = CoinbaseAt(2);
+    CMutableTransaction late;
+    late.vin.emplace_back(COutPoint(cb2->GetTxid(), 0));
+    late.vout.emplace_back(cb2->vout[0].value - 3000, mine);
+    BOOST_REQUIRE(SignTaprootKeyPath(late, 0, {cb2->vout[0]}, key, 0x00, &error));
+    const CTransactionRef latetx = MakeTransactionRef(std::move(late));
+    BOOST_REQUIRE_MESSAGE(shared->BroadcastTransaction(latetx, &error), error);
+    Generate(2);
+    w = CWallet::Load("w", file, false, params->Bech32HRP(), 3);
+    BOOST_CHECK(!w->GetTx(latetx->GetTxid()));
+    w->AttachChain(shared, 20000);
+    BOOST_CHECK_EQUAL(w->TipHeight(), 104);
+    BOOST_REQUIRE(w->GetTx(latetx->GetTxid()));
+    BOOST_CHECK_EQUAL(w->GetTx(latetx->GetTxid())->block_height, 103);
+    BOOST_CHECK_EQUAL(w->GetDepth(*w->GetTx(paytx->GetTxid())), 3);
+    BOOST_CHECK_EQUAL(w->GetBalance(2).trusted, paytx->vout[0].value + latetx->vout[0].value);
+    BOOST_CHECK_EQUAL(w->GetBalance(3).trusted, paytx->vout[0].value);
+    w->DetachChain();
 }
 
 BOOST_AUTO_TEST_CASE(without_a_chainstate)
