@@ -49,8 +49,8 @@ class Handler
 public:
     virtual ~Handler() = default;
     /** Returns once no callback of the subscription is running or will run (so the
-     *  subscriber may be destroyed). Must not be called from one of its callbacks' threads
-     *  while that callback waits for the caller. Idempotent. */
+     *  subscriber may be destroyed). Must not be called with a lock held that the callbacks
+     *  take (a running callback could then never finish). Idempotent. */
     virtual void Disconnect() = 0;
 };
 
