@@ -5,6 +5,7 @@
 #include <net/init.h>
 #include <rpc/httprpc.h>
 #ifdef ENABLE_WALLET
+#include <node/chain_interface.h>
 #include <node/context.h>
 #include <rpc/descriptors.h>
 #include <rpc/register.h>
@@ -25,16 +26,19 @@ int main(int argc, char* argv[])
     services.push_back(MakeP2PService());
 #ifdef ENABLE_WALLET
     {
-        // The wallet's RPC commands join the table once the wallet service runs.
-        NodeService wallet = MakeWalletService();
-        auto start = wallet.start;
-        wallet.start = [start](NodeContext& node, std::string& error) {
-            if (!start(node, error)) return false;
+        // The wallet sees the node only through interfaces::Chain (node::MakeChain); its RPC
+        // commands join the table once the wallet service runs.
+        NodeService wallet;
+        wallet.name = "wallet";
+        wallet.add_args = AddWalletOptions;
+        wallet.start = [](NodeContext& node, std::string& error) {
+            if (!StartWallets(*node.args, *node.chainparams, node::MakeChain(node), node.wallet_manager, error)) return false;
             if (!node.rpc_table) return true;
             RegisterDescriptorRPCCommands(*node.rpc_table); // need no loaded wallet
             if (node.wallet_manager) RegisterWalletRPCCommands(*node.rpc_table);
             return true;
         };
+        wallet.stop = [](NodeContext& node) { node.wallet_manager.reset(); };
         services.push_back(wallet);
     }
 #endif

@@ -5,6 +5,10 @@ The allowed dependencies are the ones of doc/design/libraries.md. Each rule maps
 folder under src/ to the folders (and top-level base headers) its files may include.
 Includes of system and third-party headers (<...> not under src/) are not checked,
 except that libtorch headers are allowed only in src/oda/engine and src/oda/train.
+Some files of a layer that may use node/ are held to a narrower rule (NODE_HEADERS_ALLOWED):
+the wallet's RPC file reaches the node only through interfaces/chain.h and node/context.h.
+
+Usage: check-layers.py [SRCDIR]   (exit status 1 and one line per forbidden include)
 """
 import os
 import re
@@ -23,18 +27,27 @@ ALLOWED = {
     "oda/train": {"crypto", "primitives", "consensus", "oda/model", "oda/engine", "util"},
     "oda/chain": {"crypto", "primitives", "consensus", "script", "oda/model"},
     "oda/storage": {"crypto", "primitives", "consensus", "oda/model", "oda/chain", "util"},
+    # Abstract interfaces between layers (interfaces/chain.h: what the wallet needs from the node).
+    "interfaces": {"crypto", "primitives", "consensus"},
     "node": {"crypto", "primitives", "consensus", "script", "util", "oda/model", "oda/engine",
-             "oda/chain", "oda/storage"},
+             "oda/chain", "oda/storage", "interfaces"},
     "net": {"crypto", "primitives", "consensus", "script", "util", "node", "oda/model", "oda/chain",
             "oda/storage"},
     "rpc": {"crypto", "primitives", "consensus", "script", "util", "node", "net", "oda/model",
-            "oda/engine", "oda/chain", "oda/storage", "wallet", "zmq"},
-    "wallet": {"crypto", "primitives", "consensus", "script", "util", "node", "oda/model", "oda/chain"},
+            "oda/engine", "oda/chain", "oda/storage", "wallet", "zmq", "interfaces"},
+    # The wallet reaches the node only through interfaces/ (no node/ header at all).
+    "wallet": {"crypto", "primitives", "consensus", "script", "util", "interfaces", "oda/model", "oda/chain"},
     "zmq": {"crypto", "primitives", "consensus", "util", "node"},
     # Executables' main files, tests, benchmarks and fuzz targets may use everything.
     "app": None,
     "test": None,
     "bench": None,
+}
+# Files (relative to src/) whose layer may use node/ but which may include only these node/
+# headers: rpc/wallet.cpp is compiled into libodawallet and finds the loaded wallets through
+# NodeContext::wallet_manager; everything else it needs from the node goes through interfaces/.
+NODE_HEADERS_ALLOWED = {
+    "rpc/wallet.cpp": {"node/context.h"},
 }
 TORCH_OK = {"oda/engine", "oda/train", "test", "bench"}
 TORCH_PREFIXES = ("torch/", "ATen/", "c10/")
@@ -79,6 +92,10 @@ def main():
                     if not os.path.exists(os.path.join(srcdir, inc)):
                         continue  # system or third-party header
                     target = layer_of(inc)
+                    if target == "node" and rel in NODE_HEADERS_ALLOWED and inc not in NODE_HEADERS_ALLOWED[rel]:
+                        errors.append(f"{rel}:{lineno}: '{rel}' may include from node/ only "
+                                      f"{sorted(NODE_HEADERS_ALLOWED[rel])}, not '{inc}'")
+                        continue
                     if allowed is None or target in ("base", layer) or target in allowed:
                         continue
                     errors.append(f"{rel}:{lineno}: layer '{layer}' may not include '{inc}' (layer '{target}')")

@@ -8,8 +8,8 @@
 #include <rpc/util.h>
 
 #include <hex.h>
+#include <interfaces/chain.h>
 #include <node/context.h>
-#include <node/validation.h>
 #include <script/address.h>
 #include <streams.h>
 #include <wallet/load.h>
@@ -33,12 +33,12 @@ WalletManager& EnsureWalletManager(const JSONRPCRequest& req)
 }
 
 /** The request's wallet, up to date with every chain and mempool change that happened
- *  before the request: wallets are QUEUED observers, so this first waits for the
- *  notification queue (with no lock held: the wallet's callbacks need its lock). */
+ *  before the request: notifications reach wallets on the node's notification thread, so
+ *  this first waits for them (with no lock held: the wallet's callbacks need its lock). */
 std::shared_ptr<CWallet> GetWalletForRequest(const JSONRPCRequest& req)
 {
     WalletManager& m = EnsureWalletManager(req);
-    if (req.context && req.context->chainman) req.context->chainman->Signals().SyncWithQueue();
+    if (interfaces::Chain* chain = m.Chain()) chain->WaitForNotifications();
     std::string name;
     if (req.GetWalletName(name)) {
         auto w = m.GetWallet(name);

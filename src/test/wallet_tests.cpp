@@ -1,7 +1,7 @@
 // CWallet without a chain: key setup on BIP 86 paths, persistence across reload,
 // encryption (locked signing refused, wrong passphrase), descriptor import, tracking of a
 // block's transactions and a disconnect.
-#include <node/blockindex.h>
+#include <interfaces/chain.h>
 #include <primitives/block.h>
 #include <script/address.h>
 #include <wallet/wallet.h>
@@ -84,11 +84,10 @@ BOOST_AUTO_TEST_CASE(block_tracking_and_disconnect)
     auto block = std::make_shared<CBlock>();
     block->vtx.push_back(MakeTransactionRef(std::move(pay)));
 
-    node::CBlockIndex index;
-    const uint256 hash = uint256::FromHex(std::string(64, 'a')).value();
-    index.phash = &hash;
+    interfaces::BlockInfo index; // where the block is, as the chain reports it
+    index.hash = uint256::FromHex(std::string(64, 'a')).value();
     index.height = 5;
-    w->BlockConnected(block, &index);
+    w->BlockConnected(block, index);
     const uint256 txid = block->vtx[0]->GetTxid();
     auto wtx = w->GetTx(txid);
     BOOST_REQUIRE(wtx);
@@ -97,7 +96,7 @@ BOOST_AUTO_TEST_CASE(block_tracking_and_disconnect)
     BOOST_CHECK_EQUAL(w->GetCredit(*wtx->tx), 7 * COIN);
     BOOST_CHECK(!w->IsFromMe(*wtx->tx));
 
-    w->BlockDisconnected(block, &index);
+    w->BlockDisconnected(block, index);
     wtx = w->GetTx(txid);
     BOOST_REQUIRE(wtx);
     BOOST_CHECK(!wtx->IsConfirmed());
@@ -112,7 +111,7 @@ BOOST_AUTO_TEST_CASE(block_tracking_and_disconnect)
     other.vout.push_back(CTxOut{COIN, ScriptBytes(34, 0x51)});
     auto block2 = std::make_shared<CBlock>();
     block2->vtx.push_back(MakeTransactionRef(std::move(other)));
-    w->BlockConnected(block2, &index);
+    w->BlockConnected(block2, index);
     BOOST_CHECK(!w->GetTx(block2->vtx[0]->GetTxid()));
 }
 

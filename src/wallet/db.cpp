@@ -32,6 +32,7 @@ std::unique_ptr<WalletDatabase> WalletDatabase::Open(const std::string& path, bo
         return nullptr;
     }
     std::unique_ptr<WalletDatabase> w(new WalletDatabase(db, path));
+    LOCK(w->m_mutex); // not shared yet; taken so that Exec's requirement holds
     sqlite3_busy_timeout(db, 0);
     auto fail = [&](const std::string& why) -> std::unique_ptr<WalletDatabase> {
         if (error) *error = why;
@@ -82,7 +83,7 @@ WalletDatabase::~WalletDatabase() { sqlite3_close(m_db); }
 
 std::string WalletDatabase::LastError()
 {
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    LOCK(m_mutex);
     return sqlite3_errmsg(m_db);
 }
 
@@ -111,19 +112,19 @@ bool WalletDatabase::WriteLocked(DbTable t, const std::string& key, const std::v
 
 bool WalletDatabase::Write(DbTable t, const std::string& key, const std::vector<uint8_t>& value)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    LOCK(m_mutex);
     return WriteLocked(t, key, &value);
 }
 
 bool WalletDatabase::Erase(DbTable t, const std::string& key)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    LOCK(m_mutex);
     return WriteLocked(t, key, nullptr);
 }
 
 std::optional<std::vector<uint8_t>> WalletDatabase::Read(DbTable t, const std::string& key)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    LOCK(m_mutex);
     const std::string sql = std::string("SELECT value FROM ") + TableName(t) + " WHERE key = ?";
     Stmt st;
     if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st.s, nullptr) != SQLITE_OK) return std::nullopt;
@@ -136,7 +137,7 @@ std::optional<std::vector<uint8_t>> WalletDatabase::Read(DbTable t, const std::s
 
 std::vector<std::pair<std::string, std::vector<uint8_t>>> WalletDatabase::ReadAll(DbTable t)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    LOCK(m_mutex);
     std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
     const std::string sql = std::string("SELECT key, value FROM ") + TableName(t) + " ORDER BY key";
     Stmt st;
@@ -153,7 +154,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> WalletDatabase::ReadAl
 
 bool WalletDatabase::Backup(const std::string& dest, std::string* error)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_mutex);
+    LOCK(m_mutex);
     if (dest == m_path) {
         if (error) *error = "backup destination is the wallet file itself";
         return false;
@@ -177,22 +178,26 @@ bool WalletDatabase::Backup(const std::string& dest, std::string* error)
 
 WalletBatch::WalletBatch(WalletDatabase& db) : m_db(db), m_lock(db.m_mutex)
 {
+    AssertLockHeld(m_db.m_mutex);
     m_ok = m_db.Exec("BEGIN IMMEDIATE");
 }
 
 WalletBatch::~WalletBatch()
 {
+    AssertLockHeld(m_db.m_mutex);
     if (!m_done) m_db.Exec("ROLLBACK");
 }
 
 bool WalletBatch::Write(DbTable t, const std::string& key, const std::vector<uint8_t>& value)
 {
+    AssertLockHeld(m_db.m_mutex); // m_lock holds it
     if (m_ok) m_ok = m_db.WriteLocked(t, key, &value);
     return m_ok;
 }
 
 bool WalletBatch::Erase(DbTable t, const std::string& key)
 {
+    AssertLockHeld(m_db.m_mutex);
     if (m_ok) m_ok = m_db.WriteLocked(t, key, nullptr);
     return m_ok;
 }
@@ -201,6 +206,7 @@ bool WalletBatch::Commit()
 {
     if (m_done) return false;
     if (!m_ok) return false; // the destructor rolls back
+    AssertLockHeld(m_db.m_mutex);
     m_done = m_db.Exec("COMMIT");
     return m_done;
 }

@@ -12,14 +12,18 @@
 // the write (the wallet following connected blocks) treats it as a fatal error of the node
 // (ChainstateManager::FatalError, node/validation.h).
 //
-// Thread safety: all methods lock an internal mutex; a WalletBatch holds it from
-// construction to Commit()/destruction, so a batch must not be nested.
+// Thread safety: all methods lock an internal mutex (m_mutex, re-entrant so that a thread
+// holding a batch may still Read()); a WalletBatch holds it from construction to its
+// destruction, so a batch must not be nested and other threads wait for it. Lock order: the
+// wallet's lock (CWallet::m_cs) before m_mutex.
 #ifndef ODA_WALLET_DB_H
 #define ODA_WALLET_DB_H
 
+#include <util/sync.h>
+#include <util/threadsafety.h>
+
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -56,12 +60,14 @@ public:
 private:
     friend class WalletBatch;
     explicit WalletDatabase(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
-    bool Exec(const char* sql);
-    bool WriteLocked(DbTable t, const std::string& key, const std::vector<uint8_t>* value);
 
-    sqlite3* m_db;
-    std::string m_path;
-    std::recursive_mutex m_mutex;
+    //! Serializes every use of the SQLite handle (statements, transactions, error text).
+    RecursiveMutex m_mutex;
+    bool Exec(const char* sql) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    bool WriteLocked(DbTable t, const std::string& key, const std::vector<uint8_t>* value) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+
+    sqlite3* const m_db; //!< used only with m_mutex held (Exec, WriteLocked and the public methods)
+    const std::string m_path;
 };
 
 /** A group of writes that lands atomically: Commit() makes them durable; destroying an
@@ -81,7 +87,7 @@ public:
 
 private:
     WalletDatabase& m_db;
-    std::unique_lock<std::recursive_mutex> m_lock;
+    UniqueLock<RecursiveMutex> m_lock; //!< m_db.m_mutex, for the batch's whole life
     bool m_ok{true};
     bool m_done{false};
 };

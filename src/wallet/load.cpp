@@ -1,32 +1,28 @@
 #include <wallet/load.h>
 
 #include <consensus/chainparams.h>
-#include <node/context.h>
-#include <node/mempool.h>
-#include <node/validation.h>
 #include <util/args.h>
 #include <util/logging.h>
+#include <util/rpc_errors.h>
 
+#include <algorithm>
 #include <filesystem>
 
-namespace {
-constexpr int RPC_WALLET_ERROR = -4;
-constexpr int RPC_WALLET_NOT_FOUND = -18;
-constexpr int RPC_WALLET_ALREADY_LOADED = -35;
-constexpr int RPC_WALLET_ALREADY_EXISTS = -36;
-} // namespace
-
-WalletManager::WalletManager(Settings settings, node::ChainstateManager* chainman, CTxMemPool* mempool)
-    : m_settings(std::move(settings)), m_chainman(chainman), m_mempool(mempool)
+WalletManager::WalletManager(Settings settings, std::shared_ptr<interfaces::Chain> chain)
+    : m_settings(std::move(settings)), m_chain(std::move(chain))
 {
-    // Each wallet observes the mempool and the chain itself (CWallet::AttachChain).
+    // Each wallet follows the mempool and the chain itself (CWallet::AttachChain).
 }
 
 WalletManager::~WalletManager()
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    for (auto& [name, w] : m_wallets) w->DetachChain();
-    m_wallets.clear();
+    std::map<std::string, std::shared_ptr<CWallet>> wallets;
+    {
+        LOCK(m_mutex);
+        wallets.swap(m_wallets);
+    }
+    // Without m_mutex: DetachChain waits for running callbacks.
+    for (auto& [name, w] : wallets) w->DetachChain();
 }
 
 std::string WalletManager::WalletPath(const std::string& name) const
@@ -44,7 +40,7 @@ std::shared_ptr<CWallet> WalletManager::CreateWallet(const std::string& name, co
 {
     const std::string path = WalletPath(name);
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
+        LOCK(m_mutex);
         if (m_wallets.count(name)) throw WalletError(RPC_WALLET_ALREADY_LOADED, "Wallet \"" + name + "\" is already loaded.");
     }
     if (std::filesystem::exists(path)) throw WalletError(RPC_WALLET_ALREADY_EXISTS, "Failed to create database path '" + path + "'. Database already exists.");
@@ -54,8 +50,8 @@ std::shared_ptr<CWallet> WalletManager::CreateWallet(const std::string& name, co
     CWallet::Options o = opts;
     o.keypool = m_settings.keypool;
     auto w = CWallet::Create(name, path, m_settings.mainnet, m_settings.hrp, o);
-    w->AttachChain(m_chainman, m_mempool, m_settings.fallback_fee_per_kvb);
-    std::lock_guard<std::mutex> lock(m_mutex);
+    w->AttachChain(m_chain, m_settings.fallback_fee_per_kvb);
+    LOCK(m_mutex);
     m_wallets[name] = w;
     LogPrintf("Wallet \"%s\" created at %s\n", name.c_str(), path.c_str());
     return w;
@@ -65,13 +61,13 @@ std::shared_ptr<CWallet> WalletManager::LoadWallet(const std::string& name)
 {
     const std::string path = WalletPath(name);
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
+        LOCK(m_mutex);
         if (m_wallets.count(name)) throw WalletError(RPC_WALLET_ALREADY_LOADED, "Wallet \"" + name + "\" is already loaded.");
     }
     if (!std::filesystem::exists(path)) throw WalletError(RPC_WALLET_NOT_FOUND, "Wallet file verification failed. Failed to load database path '" + path + "'. Path does not exist.");
     auto w = CWallet::Load(name, path, m_settings.mainnet, m_settings.hrp, m_settings.keypool);
-    w->AttachChain(m_chainman, m_mempool, m_settings.fallback_fee_per_kvb);
-    std::lock_guard<std::mutex> lock(m_mutex);
+    w->AttachChain(m_chain, m_settings.fallback_fee_per_kvb);
+    LOCK(m_mutex);
     m_wallets[name] = w;
     LogPrintf("Wallet \"%s\" loaded from %s\n", name.c_str(), path.c_str());
     return w;
@@ -81,7 +77,7 @@ void WalletManager::UnloadWallet(const std::string& name)
 {
     std::shared_ptr<CWallet> w;
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
+        LOCK(m_mutex);
         auto it = m_wallets.find(name);
         if (it == m_wallets.end()) throw WalletError(RPC_WALLET_NOT_FOUND, "Requested wallet does not exist or is not loaded");
         w = it->second;
@@ -92,7 +88,7 @@ void WalletManager::UnloadWallet(const std::string& name)
 
 std::vector<std::string> WalletManager::ListWallets() const
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    LOCK(m_mutex);
     std::vector<std::string> out;
     for (const auto& [name, w] : m_wallets) out.push_back(name);
     return out;
@@ -100,14 +96,14 @@ std::vector<std::string> WalletManager::ListWallets() const
 
 std::shared_ptr<CWallet> WalletManager::GetWallet(const std::string& name) const
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    LOCK(m_mutex);
     auto it = m_wallets.find(name);
     return it == m_wallets.end() ? nullptr : it->second;
 }
 
 std::vector<std::shared_ptr<CWallet>> WalletManager::GetWallets() const
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    LOCK(m_mutex);
     std::vector<std::shared_ptr<CWallet>> out;
     for (const auto& [name, w] : m_wallets) out.push_back(w);
     return out;
@@ -126,62 +122,55 @@ std::vector<std::string> WalletManager::ListWalletDir() const
     return out;
 }
 
-NodeService MakeWalletService()
+void AddWalletOptions(ArgsManager& args)
 {
-    NodeService service;
-    service.name = "wallet";
-    service.add_args = [](ArgsManager& args) {
-        using OC = OptionsCategory;
-        args.AddArg("-wallet=<name>", "Load (or create when missing) the wallet <name> at start-up; may be given more than once", ArgsManager::ALLOW_ANY, OC::WALLET);
-        args.AddArg("-disablewallet", "Do not load the wallet and disable wallet RPC calls", ArgsManager::ALLOW_ANY, OC::WALLET);
-        args.AddArg("-keypool=<n>", "Set key pool size (lookahead) to <n> (default: 1000)", ArgsManager::ALLOW_ANY, OC::WALLET);
-        args.AddArg("-fallbackfee=<amt>", "Fee rate (in coins/kvB) used when the fee cannot be estimated (default: 0.0002)", ArgsManager::ALLOW_ANY, OC::WALLET);
-    };
-    service.start = [](NodeContext& node, std::string& error) {
-        const ArgsManager& args = *node.args;
-        if (args.GetBoolArg("-disablewallet", false)) return true;
-        WalletManager::Settings s;
-        s.wallets_dir = (args.GetDataDirNet() / "wallets").string();
-        s.mainnet = node.chainparams->GetChainType() == ChainType::MAIN;
-        s.hrp = node.chainparams->Bech32HRP();
-        const int64_t keypool = args.GetIntArg("-keypool", 1000);
-        s.keypool = static_cast<uint32_t>(std::clamp<int64_t>(keypool, 1, 100000));
-        const std::string fallback = args.GetArg("-fallbackfee", "0.0002");
-        // coins/kvB with up to 8 decimals -> units/kvB
-        {
-            int64_t units = 0;
-            size_t dot = fallback.find('.');
-            std::string whole = fallback.substr(0, dot);
-            std::string frac = dot == std::string::npos ? "" : fallback.substr(dot + 1);
-            bool ok = !fallback.empty() && frac.size() <= 8 && whole.size() <= 8 &&
-                      whole.find_first_not_of("0123456789") == std::string::npos &&
-                      frac.find_first_not_of("0123456789") == std::string::npos;
-            if (!ok) {
-                error = "Invalid amount for -fallbackfee=<amount>: '" + fallback + "'";
-                return false;
-            }
-            frac.resize(8, '0');
-            units = (whole.empty() ? 0 : std::stoll(whole)) * 100000000LL + std::stoll(frac);
-            s.fallback_fee_per_kvb = units;
+    using OC = OptionsCategory;
+    args.AddArg("-wallet=<name>", "Load (or create when missing) the wallet <name> at start-up; may be given more than once", ArgsManager::ALLOW_ANY, OC::WALLET);
+    args.AddArg("-disablewallet", "Do not load the wallet and disable wallet RPC calls", ArgsManager::ALLOW_ANY, OC::WALLET);
+    args.AddArg("-keypool=<n>", "Set key pool size (lookahead) to <n> (default: 1000)", ArgsManager::ALLOW_ANY, OC::WALLET);
+    args.AddArg("-fallbackfee=<amt>", "Fee rate (in coins/kvB) used when the fee cannot be estimated (default: 0.0002)", ArgsManager::ALLOW_ANY, OC::WALLET);
+}
+
+bool StartWallets(const ArgsManager& args, const ChainParams& params, std::shared_ptr<interfaces::Chain> chain,
+                  std::shared_ptr<WalletManager>& manager, std::string& error)
+{
+    if (args.GetBoolArg("-disablewallet", false)) return true;
+    WalletManager::Settings s;
+    s.wallets_dir = (args.GetDataDirNet() / "wallets").string();
+    s.mainnet = params.GetChainType() == ChainType::MAIN;
+    s.hrp = params.Bech32HRP();
+    const int64_t keypool = args.GetIntArg("-keypool", 1000);
+    s.keypool = static_cast<uint32_t>(std::clamp<int64_t>(keypool, 1, 100000));
+    const std::string fallback = args.GetArg("-fallbackfee", "0.0002");
+    // coins/kvB with up to 8 decimals -> units/kvB
+    {
+        size_t dot = fallback.find('.');
+        std::string whole = fallback.substr(0, dot);
+        std::string frac = dot == std::string::npos ? "" : fallback.substr(dot + 1);
+        bool ok = !fallback.empty() && frac.size() <= 8 && whole.size() <= 8 &&
+                  whole.find_first_not_of("0123456789") == std::string::npos &&
+                  frac.find_first_not_of("0123456789") == std::string::npos;
+        if (!ok) {
+            error = "Invalid amount for -fallbackfee=<amount>: '" + fallback + "'";
+            return false;
         }
-        std::error_code ec;
-        std::filesystem::create_directories(s.wallets_dir, ec);
-        auto manager = std::make_shared<WalletManager>(s, node.chainman.get(), node.mempool.get());
-        node.wallet_manager = manager;
-        for (const std::string& name : args.GetArgs("-wallet")) {
-            try {
-                if (std::filesystem::exists(manager->WalletPath(name))) {
-                    manager->LoadWallet(name);
-                } else {
-                    manager->CreateWallet(name, CWallet::Options{});
-                }
-            } catch (const WalletError& e) {
-                error = std::string("Wallet \"") + name + "\": " + e.what();
-                return false;
+        frac.resize(8, '0');
+        s.fallback_fee_per_kvb = (whole.empty() ? 0 : std::stoll(whole)) * 100000000LL + std::stoll(frac);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(s.wallets_dir, ec);
+    manager = std::make_shared<WalletManager>(s, std::move(chain));
+    for (const std::string& name : args.GetArgs("-wallet")) {
+        try {
+            if (std::filesystem::exists(manager->WalletPath(name))) {
+                manager->LoadWallet(name);
+            } else {
+                manager->CreateWallet(name, CWallet::Options{});
             }
+        } catch (const WalletError& e) {
+            error = std::string("Wallet \"") + name + "\": " + e.what();
+            return false;
         }
-        return true;
-    };
-    service.stop = [](NodeContext& node) { node.wallet_manager.reset(); };
-    return service;
+    }
+    return true;
 }

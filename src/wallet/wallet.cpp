@@ -3,18 +3,11 @@
 #include <consensus/consensus.h>
 #include <crypto/hash.h>
 #include <hex.h>
-#include <node/blockindex.h>
-#include <node/coins.h>
-#include <node/mempool.h>
-#include <node/mempool_accept.h>
-#include <node/undo.h>
-#include <consensus/block_check.h>
-#include <node/validation.h>
-#include <node/policy.h>
 #include <script/address.h>
 #include <script/sign.h>
 #include <streams.h>
 #include <util/logging.h>
+#include <util/rpc_errors.h>
 #include <wallet/coinselection.h>
 
 #include <algorithm>
@@ -22,22 +15,12 @@
 #include <limits>
 
 namespace {
-// RPC error codes (the numbers of rpc/protocol.h; the wallet layer may not include rpc/).
-constexpr int RPC_MISC_ERROR = -1;
-constexpr int RPC_TYPE_ERROR = -3;
-constexpr int RPC_INVALID_ADDRESS_OR_KEY = -5;
-constexpr int RPC_INVALID_PARAMETER = -8;
-constexpr int RPC_VERIFY_REJECTED = -26;
-constexpr int RPC_WALLET_ERROR = -4;
-constexpr int RPC_WALLET_INSUFFICIENT_FUNDS = -6;
-constexpr int RPC_WALLET_UNLOCK_NEEDED = -13;
-constexpr int RPC_WALLET_PASSPHRASE_INCORRECT = -14;
-constexpr int RPC_WALLET_WRONG_ENC_STATE = -15;
-constexpr int RPC_WALLET_ENCRYPTION_FAILED = -16;
-constexpr int RPC_WALLET_NOT_FOUND = -18;
-constexpr int RPC_WALLET_ALREADY_EXISTS = -36;
-
 constexpr int WALLET_VERSION = 1;
+/** Fee-rate floor (units/kvB) without a chain: the node's default minimum relay fee. With a
+ *  chain, the node's own floor applies (Chain::MempoolMinFeeRate, never below this). */
+constexpr CAmount NO_CHAIN_MIN_FEE_RATE = 1000;
+/** Blocks whose transactions' median fee rate is the default fee rate (EstimateFeeRate). */
+constexpr int FEE_ESTIMATE_BLOCKS = 6;
 constexpr CAmount MAX_TX_FEE = COIN / 10; //!< refuse fees above 0.1 (Bitcoin Core's -maxtxfee default)
 const char* const UNLOCK_NEEDED = "Error: Please enter the wallet passphrase with walletpassphrase first.";
 
@@ -112,6 +95,7 @@ std::shared_ptr<CWallet> CWallet::Create(const std::string& name, const std::str
     std::shared_ptr<CWallet> w(new CWallet(name, std::move(db), mainnet, hrp, opts.keypool));
     w->m_disable_private_keys = opts.disable_private_keys;
     {
+        LOCK(w->m_cs);
         WalletBatch batch(*w->m_db);
         batch.Write(DbTable::META, "version", SerializeToBytes(uint32_t(WALLET_VERSION)));
         batch.Write(DbTable::META, "flags", SerializeToBytes(uint8_t(opts.disable_private_keys ? 1 : 0)));
@@ -139,6 +123,7 @@ std::shared_ptr<CWallet> CWallet::Load(const std::string& name, const std::strin
     if (!db->Read(DbTable::META, "version")) throw WalletError(RPC_WALLET_ERROR, "Wallet file " + path + " is not an ODA wallet (no version record)");
     std::shared_ptr<CWallet> w(new CWallet(name, std::move(db), mainnet, hrp, keypool));
     try {
+        LOCK(w->m_cs);
         w->LoadFromDatabase();
     } catch (const WalletError&) {
         throw;
@@ -150,7 +135,6 @@ std::shared_ptr<CWallet> CWallet::Load(const std::string& name, const std::strin
 
 void CWallet::LoadFromDatabase()
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
     if (auto f = m_db->Read(DbTable::META, "flags")) {
         uint8_t flags = 0;
         DeserializeExact(*f, flags);
@@ -236,79 +220,80 @@ void CWallet::TopUp(const std::string& id, DescEntry& e, WalletBatch& batch)
     WriteDescriptor(batch, id, e.record);
 }
 
-void CWallet::AttachChain(node::ChainstateManager* chainman, CTxMemPool* mempool, int64_t fallback_fee_per_kvb)
+void CWallet::AttachChain(std::shared_ptr<interfaces::Chain> chain, int64_t fallback_fee_per_kvb)
 {
     m_fallback_fee = fallback_fee_per_kvb;
-    if (!chainman) return;
-    std::lock_guard<std::recursive_mutex> chain_lock(chainman->Mutex());
+    if (!chain) return;
+    m_chain = chain;
+    std::unique_ptr<interfaces::Handler> handler;
     {
-        std::lock_guard<std::recursive_mutex> lock(m_cs);
-        m_chainman = chainman;
-        m_mempool = mempool;
+        LOCK(m_cs);
+        // Catch up from the stored best block (rescan from genesis when it left the chain),
+        // inside HandleNotifications: every change after the catch-up is delivered, none twice.
+        handler = chain->HandleNotifications(*this, [&] {
+            AssertLockHeld(m_cs); // taken above; the callback runs on this thread
+            int start = 0;
+            if (auto bb = m_db->Read(DbTable::META, "bestblock"); bb && bb->size() == 36) {
+                if (auto known = chain->FindActiveBlock(uint256(bb->data()))) start = known->height + 1;
+            } else if (m_txs.empty()) {
+                // A new wallet has nothing earlier than now to find.
+                start = chain->GetHeight() + 1;
+            }
+            if (start <= chain->GetHeight()) RescanLocked(start, -1);
+            WalletBatch batch(*m_db);
+            if (auto tip = chain->GetTip()) WriteBestBlock(batch, tip->hash, tip->height);
+            batch.Commit();
+        });
     }
-    // Catch up from the stored best block (rescan from genesis when it left the chain).
-    int start = 0;
-    if (auto bb = m_db->Read(DbTable::META, "bestblock"); bb && bb->size() == 36) {
-        uint256 hash(bb->data());
-        const node::CBlockIndex* idx = chainman->LookupBlockIndex(hash);
-        if (idx && chainman->ActiveChain().Contains(idx)) start = idx->height + 1;
-    } else if (m_txs.empty()) {
-        // A new wallet has nothing earlier than now to find.
-        start = chainman->ActiveHeight() + 1;
-    }
-    if (start <= chainman->ActiveHeight()) Rescan(start, -1);
     {
-        WalletBatch batch(*m_db);
-        if (const node::CBlockIndex* tip = chainman->ActiveTip()) WriteBestBlock(batch, tip->GetBlockHash(), tip->height);
-        batch.Commit();
+        LOCK(m_handler_mutex);
+        m_handler = std::move(handler);
     }
-    // Registered under the chainstate lock: every change after the catch-up above is
-    // delivered (on the notification thread), none twice.
-    chainman->Signals().Register(this, node::ObserverDelivery::QUEUED);
-    m_attached = true;
     // Our unconfirmed transactions go back to the mempool (it does not survive a restart),
     // so their change stays trusted and peers see them again. Failures are only logged.
-    if (mempool) {
-        std::vector<CTransactionRef> resubmit;
-        {
-            std::lock_guard<std::recursive_mutex> lock(m_cs);
-            for (const auto& [txid, w] : m_txs) {
-                if (!w.IsConfirmed() && !w.abandoned && !w.IsConflicted() && w.from_me && !mempool->Exists(txid)) resubmit.push_back(w.tx);
+    std::vector<std::pair<int64_t, CTransactionRef>> resubmit; // (time first seen, tx)
+    {
+        LOCK(m_cs);
+        for (const auto& [txid, w] : m_txs) {
+            if (!w.IsConfirmed() && !w.abandoned && !w.IsConflicted() && w.from_me && !chain->IsInMempool(txid)) {
+                resubmit.emplace_back(w.time, w.tx);
             }
         }
-        // Parents before children: a child's inputs must be in the pool first.
-        std::sort(resubmit.begin(), resubmit.end(), [this](const CTransactionRef& a, const CTransactionRef& b) {
-            return m_txs.at(a->GetTxid()).time < m_txs.at(b->GetTxid()).time;
-        });
-        for (const auto& tx : resubmit) {
-            const MempoolAcceptResult res = AcceptToMemoryPool(*chainman, *mempool, tx, false);
-            if (res.result_type != MempoolAcceptResult::ResultType::VALID) {
-                LogPrintf("Wallet %s: resubmitting %s failed: %s\n", m_name.c_str(), tx->GetTxid().GetHex().c_str(), res.state.GetRejectReason().c_str());
-            }
+    }
+    // Parents before children: a child's inputs must be in the pool first.
+    std::stable_sort(resubmit.begin(), resubmit.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [time, tx] : resubmit) {
+        std::string reason;
+        if (!chain->BroadcastTransaction(tx, &reason)) {
+            LogPrintf("Wallet %s: resubmitting %s failed: %s\n", m_name.c_str(), tx->GetTxid().GetHex().c_str(), reason.c_str());
         }
     }
 }
 
 void CWallet::DetachChain()
 {
-    if (m_attached && m_chainman) m_chainman->Signals().Unregister(this);
-    m_attached = false;
+    std::unique_ptr<interfaces::Handler> handler;
+    {
+        LOCK(m_handler_mutex);
+        handler = std::move(m_handler);
+    }
+    if (handler) handler->Disconnect(); // waits for a running callback, which may need m_cs
 }
 
-void CWallet::TransactionAddedToMempool(const CTransactionRef& tx, uint64_t /*mempool_sequence*/)
+void CWallet::TransactionAddedToMempool(const CTransactionRef& tx)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     WalletBatch batch(*m_db);
     if (SyncTransaction(tx, uint256(), -1, 0, batch)) batch.Commit();
 }
 
-int CWallet::TipHeight() const { return m_chainman ? m_chainman->ActiveHeight() : -1; }
+int CWallet::TipHeight() const { return m_chain ? m_chain->GetHeight() : -1; }
 
 // ------------------------------------------------------------------ keys
 
 std::string CWallet::GetNewAddress(bool internal)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     for (auto& [id, e] : m_descs) {
         if (!e.record.active || e.record.internal != internal) continue;
         const uint32_t index = e.record.next_index;
@@ -326,13 +311,13 @@ std::string CWallet::GetNewAddress(bool internal)
 
 bool CWallet::IsMine(const ScriptBytes& spk) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_scripts.count(spk) > 0;
 }
 
 bool CWallet::IsChange(const CTxOut& out) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     auto it = m_scripts.find(out.script_pubkey);
     if (it == m_scripts.end()) return false;
     return m_descs.at(it->second.first).record.internal;
@@ -340,7 +325,7 @@ bool CWallet::IsChange(const CTxOut& out) const
 
 CWallet::AddressInfo CWallet::GetAddressInfo(const ScriptBytes& spk) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     AddressInfo info;
     auto it = m_scripts.find(spk);
     if (it == m_scripts.end()) return info;
@@ -386,7 +371,7 @@ std::optional<Descriptor> CWallet::PrivateDescriptor(const std::string& id) cons
 
 std::vector<std::pair<std::string, DescriptorRecord>> CWallet::ListDescriptors(bool priv) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (priv && m_disable_private_keys) throw WalletError(RPC_WALLET_ERROR, "Can't get descriptor string.");
     std::vector<std::pair<std::string, DescriptorRecord>> out;
     for (const auto& [id, e] : m_descs) {
@@ -417,7 +402,7 @@ std::vector<std::string> CWallet::ImportDescriptor(const std::string& desc_str, 
     if (!d->IsRange() && range) throw WalletError(RPC_INVALID_PARAMETER, "Range should not be specified for an un-ranged descriptor");
     if (range && (range->first > range->second || range->second > 10000000)) throw WalletError(RPC_INVALID_PARAMETER, "Range specified as [begin,end] must not have begin after end, and end must be at most 1e7");
     {
-        std::lock_guard<std::recursive_mutex> lock(m_cs);
+        LOCK(m_cs);
         if (d->HasPrivateKeys() && IsCrypted()) {
             CheckRelock();
             if (!m_master) throw WalletError(RPC_WALLET_UNLOCK_NEEDED, UNLOCK_NEEDED);
@@ -464,13 +449,10 @@ std::vector<std::string> CWallet::ImportDescriptor(const std::string& desc_str, 
         if (!batch.Commit()) throw WalletError(RPC_WALLET_ERROR, "Error writing the descriptor");
         m_descs[id] = e;
     }
-    if (m_chainman && timestamp != std::numeric_limits<int64_t>::max()) {
+    if (m_chain && timestamp != std::numeric_limits<int64_t>::max()) {
         // Rescan from the first block that may hold a payment (2 h slack for block times).
-        std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
-        int start = 0;
-        const auto& chain = m_chainman->ActiveChain();
-        while (start <= chain.Height() && chain[start]->GetBlockTime() < timestamp - 7200) ++start;
-        if (start <= chain.Height()) Rescan(start, -1);
+        const int64_t min_time = timestamp < std::numeric_limits<int64_t>::min() + 7200 ? std::numeric_limits<int64_t>::min() : timestamp - 7200;
+        if (auto start = m_chain->FindFirstBlockWithTimeAtLeast(min_time)) Rescan(*start, -1);
     }
     return warnings;
 }
@@ -479,7 +461,7 @@ std::vector<std::string> CWallet::ImportDescriptor(const std::string& desc_str, 
 
 bool CWallet::IsFromMe(const CTransaction& tx) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (tx.IsCoinBase()) return false;
     for (const auto& in : tx.vin) {
         auto it = m_txs.find(in.prevout.hash);
@@ -491,7 +473,7 @@ bool CWallet::IsFromMe(const CTransaction& tx) const
 
 CAmount CWallet::GetDebit(const CTransaction& tx) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     CAmount debit = 0;
     if (tx.IsCoinBase()) return 0;
     for (const auto& in : tx.vin) {
@@ -505,7 +487,7 @@ CAmount CWallet::GetDebit(const CTransaction& tx) const
 
 CAmount CWallet::GetCredit(const CTransaction& tx) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     CAmount credit = 0;
     for (const auto& out : tx.vout) if (IsMine(out.script_pubkey)) credit += out.value;
     return credit;
@@ -586,24 +568,24 @@ bool CWallet::SyncTransaction(const CTransactionRef& tx, const uint256& block_ha
     return true;
 }
 
-void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
+void CWallet::BlockConnected(const std::shared_ptr<const CBlock>& block, const interfaces::BlockInfo& info)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     WalletBatch batch(*m_db);
-    for (const auto& tx : block->vtx) SyncTransaction(tx, index->GetBlockHash(), index->height, index->GetBlockTime(), batch);
-    WriteBestBlock(batch, index->GetBlockHash(), index->height);
-    if (!batch.Commit() && m_chainman) {
-        // The wallet would silently fall behind the chain: a database failure is fatal (node/validation.h).
-        m_chainman->FatalError("Wallet " + m_name + ": cannot write block " + index->GetBlockHash().GetHex() +
-                               " to " + m_db->Path() + ": " + m_db->LastError());
+    for (const auto& tx : block->vtx) SyncTransaction(tx, info.hash, info.height, info.time, batch);
+    WriteBestBlock(batch, info.hash, info.height);
+    if (!batch.Commit() && m_chain) {
+        // The wallet would silently fall behind the chain: a database failure is fatal.
+        m_chain->FatalError("Wallet " + m_name + ": cannot write block " + info.hash.GetHex() +
+                            " to " + m_db->Path() + ": " + m_db->LastError());
     }
 }
 
-void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index)
+void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, const interfaces::BlockInfo& info)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     WalletBatch batch(*m_db);
-    const uint256 hash = index->GetBlockHash();
+    const uint256& hash = info.hash;
     for (auto& [txid, w] : m_txs) {
         bool changed = false;
         if (w.block_hash == hash) {
@@ -618,31 +600,33 @@ void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, cons
         }
         if (changed) WriteTx(batch, w);
     }
-    if (index->pprev) WriteBestBlock(batch, index->pprev->GetBlockHash(), index->pprev->height);
-    if (!batch.Commit() && m_chainman) {
-        m_chainman->FatalError("Wallet " + m_name + ": cannot write the disconnect of block " + hash.GetHex() +
-                               " to " + m_db->Path() + ": " + m_db->LastError());
+    if (!info.prev_hash.IsNull()) WriteBestBlock(batch, info.prev_hash, info.height - 1);
+    if (!batch.Commit() && m_chain) {
+        m_chain->FatalError("Wallet " + m_name + ": cannot write the disconnect of block " + hash.GetHex() +
+                            " to " + m_db->Path() + ": " + m_db->LastError());
     }
 }
 
 std::pair<int, int> CWallet::Rescan(int start_height, int stop_height)
 {
-    if (!m_chainman) throw WalletError(RPC_WALLET_ERROR, "Wallet is not attached to a chain");
-    std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
-    const auto& chain = m_chainman->ActiveChain();
-    if (stop_height < 0 || stop_height > chain.Height()) stop_height = chain.Height();
-    if (start_height < 0) start_height = 0;
+    if (!m_chain) throw WalletError(RPC_WALLET_ERROR, "Wallet is not attached to a chain");
+    LOCK(m_cs);
+    return RescanLocked(start_height, stop_height);
+}
+
+std::pair<int, int> CWallet::RescanLocked(int start_height, int stop_height)
+{
+    if (!m_chain) throw WalletError(RPC_WALLET_ERROR, "Wallet is not attached to a chain");
     WalletBatch batch(*m_db);
-    for (int h = start_height; h <= stop_height; ++h) {
-        const node::CBlockIndex* idx = chain[h];
-        CBlock block;
-        std::string err;
-        if (!m_chainman->ReadBlock(idx, block, &err)) throw WalletError(RPC_MISC_ERROR, "Failed to read block at height " + std::to_string(h) + ": " + err);
-        for (const auto& tx : block.vtx) SyncTransaction(tx, idx->GetBlockHash(), h, idx->GetBlockTime(), batch);
-    }
+    std::string err;
+    // One pass under the chainstate lock (ScanBlocks): no block comes or goes meanwhile.
+    const auto scanned = m_chain->ScanBlocks(start_height, stop_height, [&](const CBlock& block, const interfaces::BlockInfo& info) {
+        AssertLockHeld(m_cs); // held by the caller; ScanBlocks calls back on this thread
+        for (const auto& tx : block.vtx) SyncTransaction(tx, info.hash, info.height, info.time, batch);
+    }, &err);
+    if (!scanned) throw WalletError(RPC_MISC_ERROR, err);
     if (!batch.Commit()) throw WalletError(RPC_WALLET_ERROR, "Error writing rescan results");
-    return {start_height, stop_height};
+    return *scanned;
 }
 
 int CWallet::GetDepth(const WalletTx& w) const
@@ -665,7 +649,7 @@ std::set<COutPoint> CWallet::SpentOutpoints() const
 
 std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, bool include_untrusted) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     std::vector<WalletOutput> out;
     const auto spent = SpentOutpoints();
     for (const auto& [txid, w] : m_txs) {
@@ -673,7 +657,7 @@ std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, boo
         if (depth < 0 || (depth == 0 && (w.abandoned || w.tx->IsCoinBase()))) continue; // a coinbase off the chain is void
         if (depth < min_depth || depth > max_depth) continue;
         if (w.tx->IsCoinBase() && depth < COINBASE_MATURITY + 1) continue;
-        bool trusted = depth >= 1 || (w.from_me && (!m_mempool || m_mempool->Exists(txid)));
+        bool trusted = depth >= 1 || (w.from_me && (!m_chain || m_chain->IsInMempool(txid)));
         if (!trusted && !include_untrusted) continue;
         for (uint32_t i = 0; i < w.tx->vout.size(); ++i) {
             const CTxOut& o = w.tx->vout[i];
@@ -699,14 +683,14 @@ std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, boo
 
 WalletBalance CWallet::GetBalance(int min_depth) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     WalletBalance b;
     const auto spent = SpentOutpoints();
     for (const auto& [txid, w] : m_txs) {
         const int depth = GetDepth(w);
         if (depth < 0 || (depth == 0 && (w.abandoned || w.tx->IsCoinBase()))) continue;
         const bool immature = w.tx->IsCoinBase() && depth < COINBASE_MATURITY + 1;
-        const bool trusted = depth >= 1 || (w.from_me && (!m_mempool || m_mempool->Exists(txid)));
+        const bool trusted = depth >= 1 || (w.from_me && (!m_chain || m_chain->IsInMempool(txid)));
         for (uint32_t i = 0; i < w.tx->vout.size(); ++i) {
             const CTxOut& o = w.tx->vout[i];
             if (!m_scripts.count(o.script_pubkey) || spent.count(COutPoint{txid, i})) continue;
@@ -724,13 +708,13 @@ WalletBalance CWallet::GetBalance(int min_depth) const
 
 std::map<uint256, WalletTx> CWallet::Transactions() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_txs;
 }
 
 std::optional<WalletTx> CWallet::GetTx(const uint256& txid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     auto it = m_txs.find(txid);
     if (it == m_txs.end()) return std::nullopt;
     return it->second;
@@ -738,10 +722,10 @@ std::optional<WalletTx> CWallet::GetTx(const uint256& txid) const
 
 void CWallet::AbandonTransaction(const uint256& txid)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     auto it = m_txs.find(txid);
     if (it == m_txs.end()) throw WalletError(RPC_INVALID_ADDRESS_OR_KEY, "Invalid or non-wallet transaction id");
-    if (GetDepth(it->second) != 0 || (m_mempool && m_mempool->Exists(txid))) {
+    if (GetDepth(it->second) != 0 || (m_chain && m_chain->IsInMempool(txid))) {
         throw WalletError(RPC_INVALID_ADDRESS_OR_KEY, "Transaction not eligible for abandonment");
     }
     // Descendants in the wallet that spend its outputs are abandoned too.
@@ -771,53 +755,30 @@ void CWallet::AbandonTransaction(const uint256& txid)
 CAmount CWallet::EstimateFeeRate() const
 {
     // Median fee rate of the non-coinbase transactions of the last FEE_ESTIMATE_BLOCKS blocks
-    // (fees from the blocks' undo data); -fallbackfee when they hold none. Never below the
-    // mempool's minimum or the minimum relay fee.
-    constexpr int FEE_ESTIMATE_BLOCKS = 6;
+    // (the node computes it from its block and undo data); -fallbackfee when they hold none.
+    // Never below the mempool's minimum or the minimum relay fee.
     CAmount rate = m_fallback_fee;
-    if (m_chainman) {
-        std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
-        std::vector<CAmount> rates;
-        const node::CBlockIndex* idx = m_chainman->ActiveTip();
-        for (int i = 0; i < FEE_ESTIMATE_BLOCKS && idx && idx->height > 0; ++i, idx = idx->pprev) {
-            CBlock block;
-            node::BlockUndo undo;
-            if (!m_chainman->ReadBlock(idx, block) || !m_chainman->ReadUndo(idx, undo)) break;
-            if (undo.txs.size() + 1 != block.vtx.size()) continue;
-            for (size_t t = 1; t < block.vtx.size(); ++t) {
-                const CTransaction& tx = *block.vtx[t];
-                CAmount in = 0, out = 0;
-                for (const Coin& c : undo.txs[t - 1].spent) in += c.out.value;
-                for (const CTxOut& o : tx.vout) out += o.value;
-                const int64_t vsize = (GetTransactionWeight(tx) + 3) / 4;
-                if (vsize > 0 && in >= out) rates.push_back((in - out) * 1000 / vsize);
-            }
-        }
-        if (!rates.empty()) {
-            std::sort(rates.begin(), rates.end());
-            rate = rates[rates.size() / 2];
-        }
+    if (m_chain) {
+        if (auto median = m_chain->MedianFeeRate(FEE_ESTIMATE_BLOCKS)) rate = *median;
+        rate = std::max<CAmount>(rate, m_chain->MempoolMinFeeRate());
     }
-    if (m_mempool) rate = std::max<CAmount>(rate, m_mempool->GetMinFee().GetFeePerK());
-    return std::max<CAmount>(rate, DEFAULT_MIN_RELAY_TX_FEE);
+    return std::max<CAmount>(rate, NO_CHAIN_MIN_FEE_RATE);
 }
 
 std::optional<CTxOut> CWallet::FindSpentOutput(const COutPoint& prevout) const
 {
     {
-        std::lock_guard<std::recursive_mutex> lock(m_cs);
+        LOCK(m_cs);
         auto it = m_txs.find(prevout.hash);
         if (it != m_txs.end() && prevout.n < it->second.tx->vout.size()) return it->second.tx->vout[prevout.n];
     }
-    if (!m_chainman) return std::nullopt;
-    std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
-    if (auto coin = m_chainman->CoinsTip().GetCoin(prevout)) return coin->out;
-    return std::nullopt;
+    if (!m_chain) return std::nullopt;
+    return m_chain->GetUnspentOutput(prevout);
 }
 
 bool CWallet::SignTransaction(CMutableTransaction& mtx, const std::vector<CTxOut>& spent, std::vector<std::string>& errors)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (m_disable_private_keys) throw WalletError(RPC_WALLET_ERROR, "Error: Private keys are disabled for this wallet");
     std::map<std::string, Descriptor> privs;
     bool all = true;
@@ -850,9 +811,7 @@ bool CWallet::SignTransaction(CMutableTransaction& mtx, const std::vector<CTxOut
 
 CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb)
 {
-    std::unique_lock<std::recursive_mutex> chain_lock;
-    if (m_chainman) chain_lock = std::unique_lock<std::recursive_mutex>(m_chainman->Mutex());
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (m_disable_private_keys) throw WalletError(RPC_WALLET_ERROR, "Error: Private keys are disabled for this wallet");
     if (IsCrypted()) {
         CheckRelock();
@@ -869,7 +828,7 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
         if (!r.subtract_fee && r.amount < TAPROOT_DUST_THRESHOLD) throw WalletError(RPC_WALLET_ERROR, "Transaction amount too small");
     }
     const CAmount rate = fee_rate_per_kvb >= 0 ? fee_rate_per_kvb : EstimateFeeRate();
-    const CAmount min_rate = std::max<CAmount>(DEFAULT_MIN_RELAY_TX_FEE, m_mempool ? m_mempool->GetMinFee().GetFeePerK() : 0);
+    const CAmount min_rate = m_chain ? m_chain->MempoolMinFeeRate() : NO_CHAIN_MIN_FEE_RATE;
     if (fee_rate_per_kvb >= 0 && rate < min_rate) {
         throw WalletError(RPC_WALLET_ERROR, "Fee rate (" + FormatRate(rate) + " units/vB) is lower than the minimum fee rate setting (" +
                                                 FormatRate(min_rate) + " units/vB)");
@@ -940,13 +899,13 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
 
 void CWallet::CommitTransaction(const CTransactionRef& tx, CAmount fee)
 {
-    if (m_chainman && m_mempool) {
-        const MempoolAcceptResult res = AcceptToMemoryPool(*m_chainman, *m_mempool, tx, false);
-        if (res.result_type != MempoolAcceptResult::ResultType::VALID) {
-            throw WalletError(RPC_VERIFY_REJECTED, "Transaction rejected by the mempool: " + res.state.GetRejectReason());
+    if (m_chain) {
+        std::string reason;
+        if (!m_chain->BroadcastTransaction(tx, &reason)) {
+            throw WalletError(RPC_VERIFY_REJECTED, "Transaction rejected by the mempool: " + reason);
         }
     }
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     WalletBatch batch(*m_db);
     SyncTransaction(tx, uint256(), -1, 0, batch);
     auto& w = m_txs.at(tx->GetTxid());
@@ -977,13 +936,13 @@ CAmount CWallet::FundTransaction(CMutableTransaction& mtx, CAmount fee_rate_per_
 
 bool CWallet::IsCrypted() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_master_record.has_value();
 }
 
 bool CWallet::IsLocked() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (!m_master_record) return false;
     CheckRelock();
     return !m_master.has_value();
@@ -991,14 +950,14 @@ bool CWallet::IsLocked() const
 
 int64_t CWallet::UnlockedUntil() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     CheckRelock();
     return m_master ? m_relock_time : 0;
 }
 
 void CWallet::EncryptWallet(const std::string& passphrase)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (m_master_record) throw WalletError(RPC_WALLET_WRONG_ENC_STATE, "Error: running with an encrypted wallet, but encryptwallet was called.");
     if (m_disable_private_keys) throw WalletError(RPC_WALLET_ENCRYPTION_FAILED, "Error: wallet does not contain private keys, nothing to encrypt.");
     if (passphrase.empty()) throw WalletError(RPC_INVALID_PARAMETER, "passphrase cannot be empty");
@@ -1024,7 +983,7 @@ void CWallet::EncryptWallet(const std::string& passphrase)
 
 void CWallet::Unlock(const std::string& passphrase, int64_t timeout_seconds)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (!m_master_record) throw WalletError(RPC_WALLET_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletpassphrase was called.");
     auto master = UnlockMasterKey(*m_master_record, passphrase);
     if (!master) throw WalletError(RPC_WALLET_PASSPHRASE_INCORRECT, "Error: The wallet passphrase entered was incorrect.");
@@ -1035,7 +994,7 @@ void CWallet::Unlock(const std::string& passphrase, int64_t timeout_seconds)
 
 void CWallet::Lock()
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (!m_master_record) throw WalletError(RPC_WALLET_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletlock was called.");
     m_master.reset();
     m_relock_time = 0;
@@ -1043,7 +1002,7 @@ void CWallet::Lock()
 
 void CWallet::ChangePassphrase(const std::string& old_pass, const std::string& new_pass)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (!m_master_record) throw WalletError(RPC_WALLET_WRONG_ENC_STATE, "Error: running with an unencrypted wallet, but walletpassphrasechange was called.");
     if (new_pass.empty()) throw WalletError(RPC_INVALID_PARAMETER, "passphrase cannot be empty");
     auto master = UnlockMasterKey(*m_master_record, old_pass);

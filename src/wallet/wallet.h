@@ -4,42 +4,42 @@
 // (.../1/*), from a BIP 32 seed of 32 bytes from the OS CSPRNG (coin type 0 on main,
 // 1 on test/regtest). Each descriptor keeps `-keypool` scripts derived beyond the
 // last used index so rescans find payments to addresses handed out earlier.
-// Tracking: the wallet is a ChainstateObserver (blocks connected/disconnected); its
-// own sends enter as unconfirmed when the mempool accepts them. A disconnected block's
-// transactions go back to unconfirmed; a confirmed transaction spending the same
-// outpoint as an unconfirmed wallet transaction marks the latter conflicted.
+// Tracking: the wallet follows the chain through interfaces::Chain (interfaces/chain.h:
+// blocks connected/disconnected, transactions added to the mempool); it includes no node
+// header. A disconnected block's transactions go back to unconfirmed; a confirmed
+// transaction spending the same outpoint as an unconfirmed wallet transaction marks the
+// latter conflicted.
 // Storage: every change is written to the SQLite file in one WalletBatch.
 //
-// Thread safety: public methods lock m_cs (recursive). The wallet is a QUEUED observer:
-// chain and mempool events arrive on the notification thread with no node lock held,
-// and take only m_cs. Wallet code that needs the chain takes the chainstate lock
-// BEFORE m_cs (lock order chainstate -> wallet). Never wait for the notification
-// queue (SyncWithQueue) while holding m_cs or a node lock: the callbacks need m_cs.
+// Thread safety: m_cs (re-entrant) guards the wallet's state; public methods take it
+// themselves. Notifications arrive on the node's notification thread with no node lock held
+// and take only m_cs. Lock order: m_cs -> the database's mutex, and m_cs -> the node's
+// locks (wallet code may call interfaces::Chain with m_cs held; Chain takes the node's
+// locks inside each call, and the node never calls the wallet with one of them held).
+// Never wait for notifications (Chain::WaitForNotifications) or detach (DetachChain) while
+// holding m_cs: the callbacks being waited for need it.
 #ifndef ODA_WALLET_WALLET_H
 #define ODA_WALLET_WALLET_H
 
 #include <consensus/amount.h>
-#include <node/validationinterface.h>
+#include <interfaces/chain.h>
 #include <primitives/transaction.h>
+#include <util/sync.h>
+#include <util/threadsafety.h>
 #include <wallet/crypter.h>
 #include <wallet/db.h>
 #include <wallet/descriptor.h>
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-class CTxMemPool;
-namespace node {
-class ChainstateManager;
-}
-
-/** Error with an RPC error code, thrown by wallet operations (RPC turns it into a reply). */
+/** Error with an RPC error code (util/rpc_errors.h), thrown by wallet operations (RPC turns
+ *  it into a reply). */
 struct WalletError : std::runtime_error {
     int code;
     WalletError(int c, const std::string& msg) : std::runtime_error(msg), code(c) {}
@@ -102,7 +102,7 @@ struct CreatedTx {
     int change_pos{-1};
 };
 
-class CWallet : public node::ChainstateObserver
+class CWallet : public interfaces::Chain::Notifications
 {
 public:
     struct Options {
@@ -125,10 +125,12 @@ public:
     WalletDatabase& Database() { return *m_db; }
 
     /** Connects to the chain: catches up from the stored best block (rescanning what was
-     *  missed), then registers for notifications. Call once after Create/Load. */
-    void AttachChain(node::ChainstateManager* chainman, CTxMemPool* mempool, int64_t fallback_fee_per_kvb);
-    /** Unregisters from notifications (before unload). */
-    void DetachChain();
+     *  missed), then registers for notifications (Chain::HandleNotifications: none missed,
+     *  none twice), then resubmits its unconfirmed transactions to the mempool. Call once
+     *  after Create/Load, before the wallet is shared (nullptr: no chain). */
+    void AttachChain(std::shared_ptr<interfaces::Chain> chain, int64_t fallback_fee_per_kvb) LOCKS_EXCLUDED(m_cs);
+    /** Unregisters from notifications (before unload); returns once no callback runs. */
+    void DetachChain() LOCKS_EXCLUDED(m_cs);
 
     // ---- keys and addresses
     std::string GetNewAddress(bool internal);
@@ -195,15 +197,16 @@ public:
     void ChangePassphrase(const std::string& old_pass, const std::string& new_pass);
     int64_t UnlockedUntil() const;
 
-    // ---- ChainstateObserver
-    void BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
-    void BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
+    // ---- interfaces::Chain::Notifications
+    void BlockConnected(const std::shared_ptr<const CBlock>& block, const interfaces::BlockInfo& info) override;
+    void BlockDisconnected(const std::shared_ptr<const CBlock>& block, const interfaces::BlockInfo& info) override;
 
+    /** Height of the chain's tip (-1 without a chain). */
     int TipHeight() const;
 
     /** A transaction entered the mempool (from peers, sendrawtransaction, ...): it shows as
      *  untrusted pending before it confirms. */
-    void TransactionAddedToMempool(const CTransactionRef& tx, uint64_t mempool_sequence) override;
+    void TransactionAddedToMempool(const CTransactionRef& tx) override;
 
 private:
     CWallet(std::string name, std::unique_ptr<WalletDatabase> db, bool mainnet, std::string hrp, uint32_t keypool);
@@ -213,37 +216,48 @@ private:
         Descriptor desc; //!< public form
     };
 
-    void LoadFromDatabase();
-    void SetupDescriptors(const std::vector<uint8_t>& seed, WalletBatch& batch);
-    void TopUp(const std::string& id, DescEntry& e, WalletBatch& batch);
+    //! Guards the wallet's state (see "Thread safety" above). Re-entrant: public methods
+    //! that take it call each other.
+    mutable RecursiveMutex m_cs;
+
+    void LoadFromDatabase() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void SetupDescriptors(const std::vector<uint8_t>& seed, WalletBatch& batch) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void TopUp(const std::string& id, DescEntry& e, WalletBatch& batch) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void WriteDescriptor(WalletBatch& batch, const std::string& id, const DescriptorRecord& r);
     void WriteTx(WalletBatch& batch, const WalletTx& wtx);
     void WriteBestBlock(WalletBatch& batch, const uint256& hash, int height);
-    std::optional<Descriptor> PrivateDescriptor(const std::string& id) const; //!< throws -13 when locked
-    bool IsRelevant(const CTransaction& tx) const;
-    void MarkUsed(const CTransaction& tx, WalletBatch& batch);
-    bool SyncTransaction(const CTransactionRef& tx, const uint256& block_hash, int height, int64_t block_time, WalletBatch& batch);
-    void CheckRelock() const;
-    std::set<COutPoint> SpentOutpoints() const;
+    std::optional<Descriptor> PrivateDescriptor(const std::string& id) const EXCLUSIVE_LOCKS_REQUIRED(m_cs); //!< throws -13 when locked
+    bool IsRelevant(const CTransaction& tx) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void MarkUsed(const CTransaction& tx, WalletBatch& batch) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    bool SyncTransaction(const CTransactionRef& tx, const uint256& block_hash, int height, int64_t block_time, WalletBatch& batch)
+        EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** Rescan's body, with m_cs held (ScanBlocks holds the chainstate lock for the whole pass). */
+    std::pair<int, int> RescanLocked(int start_height, int stop_height) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void CheckRelock() const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    std::set<COutPoint> SpentOutpoints() const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     int64_t Now() const;
 
-    mutable std::recursive_mutex m_cs;
-    std::string m_name;
-    std::unique_ptr<WalletDatabase> m_db;
-    bool m_mainnet;
-    std::string m_hrp;
-    uint32_t m_keypool;
+    // Fixed at construction (or by Create/Load/AttachChain before the wallet is shared).
+    const std::string m_name;
+    const std::unique_ptr<WalletDatabase> m_db;
+    const bool m_mainnet;
+    const std::string m_hrp;
+    const uint32_t m_keypool;
     bool m_disable_private_keys{false};
-    std::map<std::string, DescEntry> m_descs;                                 //!< id -> descriptor
-    std::map<ScriptBytes, std::pair<std::string, uint32_t>> m_scripts;        //!< watched script -> (id, index)
-    std::map<uint256, WalletTx> m_txs;
-    std::optional<EncryptedMasterKey> m_master_record;
-    mutable std::optional<KeyingMaterial> m_master;                           //!< set while unlocked
-    mutable int64_t m_relock_time{0};
-    node::ChainstateManager* m_chainman{nullptr};
-    CTxMemPool* m_mempool{nullptr};
+    //! The node (interfaces/chain.h); nullptr without a chain. Set by AttachChain.
+    std::shared_ptr<interfaces::Chain> m_chain;
     int64_t m_fallback_fee{0};
-    bool m_attached{false};
+
+    std::map<std::string, DescEntry> m_descs GUARDED_BY(m_cs);                          //!< id -> descriptor
+    std::map<ScriptBytes, std::pair<std::string, uint32_t>> m_scripts GUARDED_BY(m_cs); //!< watched script -> (id, index)
+    std::map<uint256, WalletTx> m_txs GUARDED_BY(m_cs);
+    std::optional<EncryptedMasterKey> m_master_record GUARDED_BY(m_cs);
+    mutable std::optional<KeyingMaterial> m_master GUARDED_BY(m_cs); //!< set while unlocked
+    mutable int64_t m_relock_time GUARDED_BY(m_cs){0};
+
+    //! The notification subscription while attached. Its own lock, as DetachChain must not hold m_cs.
+    Mutex m_handler_mutex;
+    std::unique_ptr<interfaces::Handler> m_handler GUARDED_BY(m_handler_mutex);
 };
 
 #endif // ODA_WALLET_WALLET_H

@@ -1,0 +1,203 @@
+#include <node/chain_interface.h>
+
+#include <node/context.h>
+#include <node/fee_stats.h>
+#include <node/mempool.h>
+#include <node/mempool_accept.h>
+#include <node/policy.h>
+#include <node/validation.h>
+#include <node/validationinterface.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace node {
+namespace {
+
+interfaces::BlockInfo InfoOf(const CBlockIndex& index)
+{
+    interfaces::BlockInfo info;
+    info.hash = index.GetBlockHash();
+    info.height = index.height;
+    info.time = index.GetBlockTime();
+    if (index.pprev) info.prev_hash = index.pprev->GetBlockHash();
+    return info;
+}
+
+/** Forwards the node's QUEUED validation events the wallet follows to a Notifications. */
+class NotificationsProxy final : public ChainstateObserver
+{
+public:
+    explicit NotificationsProxy(interfaces::Chain::Notifications& n) : m_notifications(n) {}
+    void TransactionAddedToMempool(const CTransactionRef& tx, uint64_t /*mempool_sequence*/) override
+    {
+        m_notifications.TransactionAddedToMempool(tx);
+    }
+    void BlockConnected(const std::shared_ptr<const CBlock>& block, const CBlockIndex* index) override
+    {
+        m_notifications.BlockConnected(block, InfoOf(*index));
+    }
+    void BlockDisconnected(const std::shared_ptr<const CBlock>& block, const CBlockIndex* index) override
+    {
+        m_notifications.BlockDisconnected(block, InfoOf(*index));
+    }
+
+private:
+    interfaces::Chain::Notifications& m_notifications;
+};
+
+class NotificationsHandler final : public interfaces::Handler
+{
+public:
+    NotificationsHandler(ValidationSignals& signals, interfaces::Chain::Notifications& n)
+        : m_signals(signals), m_proxy(n) {}
+    ~NotificationsHandler() override { Disconnect(); }
+    //! Registers under the caller's chainstate lock (HandleNotifications).
+    void Connect()
+    {
+        m_signals.Register(&m_proxy, ObserverDelivery::QUEUED);
+        m_connected = true;
+    }
+    void Disconnect() override
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_connected) return;
+        m_signals.Unregister(&m_proxy); // waits for a running callback of m_proxy
+        m_connected = false;
+    }
+
+private:
+    ValidationSignals& m_signals;
+    NotificationsProxy m_proxy;
+    std::mutex m_mutex; //!< serializes Disconnect() calls from several threads
+    bool m_connected{false};
+};
+
+class ChainImpl final : public interfaces::Chain
+{
+public:
+    explicit ChainImpl(NodeContext& node) : m_node(node) {}
+
+    std::optional<interfaces::BlockInfo> GetTip() override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        std::lock_guard lock(m_node.chainman->Mutex());
+        const CBlockIndex* tip = m_node.chainman->ActiveTip();
+        if (!tip) return std::nullopt;
+        return InfoOf(*tip);
+    }
+
+    int GetHeight() override { return m_node.chainman ? m_node.chainman->ActiveHeight() : -1; }
+
+    std::optional<interfaces::BlockInfo> FindActiveBlock(const uint256& hash) override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        std::lock_guard lock(m_node.chainman->Mutex());
+        const CBlockIndex* idx = m_node.chainman->LookupBlockIndex(hash);
+        if (!idx || !m_node.chainman->ActiveChain().Contains(idx)) return std::nullopt;
+        return InfoOf(*idx);
+    }
+
+    std::optional<int> FindFirstBlockWithTimeAtLeast(int64_t min_time) override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        std::lock_guard lock(m_node.chainman->Mutex());
+        const CChain& chain = m_node.chainman->ActiveChain();
+        // Block times are not monotonic, so a linear walk (as the wallet's rescan start always was).
+        for (int h = 0; h <= chain.Height(); ++h) {
+            if (chain[h]->GetBlockTime() >= min_time) return h;
+        }
+        return std::nullopt;
+    }
+
+    std::optional<std::pair<int, int>> ScanBlocks(int start, int stop,
+                                                  const std::function<void(const CBlock&, const interfaces::BlockInfo&)>& fn,
+                                                  std::string* error) override
+    {
+        if (start < 0) start = 0;
+        if (!m_node.chainman) return std::make_pair(start, start - 1);
+        std::lock_guard lock(m_node.chainman->Mutex());
+        const CChain& chain = m_node.chainman->ActiveChain();
+        if (stop < 0 || stop > chain.Height()) stop = chain.Height();
+        for (int h = start; h <= stop; ++h) {
+            const CBlockIndex* idx = chain[h];
+            CBlock block;
+            std::string err;
+            if (!m_node.chainman->ReadBlock(idx, block, &err)) {
+                if (error) *error = "Failed to read block at height " + std::to_string(h) + ": " + err;
+                return std::nullopt;
+            }
+            fn(block, InfoOf(*idx));
+        }
+        return std::make_pair(start, stop);
+    }
+
+    std::optional<CAmount> MedianFeeRate(int blocks) override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        return node::MedianFeeRate(*m_node.chainman, blocks);
+    }
+
+    CAmount MempoolMinFeeRate() override
+    {
+        const CAmount pool_min = m_node.mempool ? m_node.mempool->GetMinFee().GetFeePerK() : 0;
+        return std::max<CAmount>(pool_min, DEFAULT_MIN_RELAY_TX_FEE);
+    }
+
+    bool BroadcastTransaction(const CTransactionRef& tx, std::string* reject_reason) override
+    {
+        if (!m_node.chainman || !m_node.mempool) {
+            if (reject_reason) *reject_reason = "no mempool";
+            return false;
+        }
+        const MempoolAcceptResult res = AcceptToMemoryPool(*m_node.chainman, *m_node.mempool, tx, /*test_accept=*/false);
+        if (res.result_type == MempoolAcceptResult::ResultType::VALID) return true;
+        if (reject_reason) *reject_reason = res.state.GetRejectReason();
+        return false;
+    }
+
+    bool IsInMempool(const uint256& txid) override { return m_node.mempool && m_node.mempool->Exists(txid); }
+
+    std::optional<CTxOut> GetUnspentOutput(const COutPoint& outpoint) override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        std::lock_guard lock(m_node.chainman->Mutex());
+        if (auto coin = m_node.chainman->CoinsTip().GetCoin(outpoint)) return coin->out;
+        return std::nullopt;
+    }
+
+    std::unique_ptr<interfaces::Handler> HandleNotifications(Notifications& notifications,
+                                                             const std::function<void()>& catch_up) override
+    {
+        if (!m_node.chainman) {
+            catch_up();
+            return nullptr;
+        }
+        auto handler = std::make_unique<NotificationsHandler>(m_node.chainman->Signals(), notifications);
+        // Under the chainstate lock: nothing is connected or disconnected between the
+        // subscriber's catch-up and its registration, so it misses no event and sees none twice.
+        std::lock_guard lock(m_node.chainman->Mutex());
+        catch_up();
+        handler->Connect();
+        return handler;
+    }
+
+    void WaitForNotifications() override
+    {
+        if (m_node.chainman) m_node.chainman->Signals().SyncWithQueue();
+    }
+
+    void FatalError(const std::string& message) override
+    {
+        if (m_node.chainman) m_node.chainman->FatalError(message);
+    }
+
+private:
+    NodeContext& m_node;
+};
+
+} // namespace
+
+std::unique_ptr<interfaces::Chain> MakeChain(NodeContext& node) { return std::make_unique<ChainImpl>(node); }
+
+} // namespace node
