@@ -56,9 +56,12 @@ json ScriptPubKeyToJSON(const ScriptBytes& script, const std::string& hrp)
 
 namespace {
 
+// File roots (pieces roots, Merkle paths, weights versions) print in storage byte order
+// (ToHexBytes), the form BitTorrent clients, oda-model and getmodelfiles show; txids and
+// model ids print reversed (GetHex) like every other Bitcoin hash.
 json CommitmentToJSON(const oda::chain::Commitment& c)
 {
-    return json{{"pieces_root", c.pieces_root.GetHex()}, {"file_size", c.file_size}};
+    return json{{"pieces_root", c.pieces_root.ToHexBytes()}, {"file_size", c.file_size}};
 }
 
 json PayloadFields(const oda::chain::AddModel& p)
@@ -80,7 +83,7 @@ json PayloadFields(const oda::chain::Infer& p)
 {
     json input = json::array();
     for (int8_t v : p.input) input.push_back(v);
-    return json{{"model_id", p.model_id.GetHex()}, {"weights_version", p.weights_version.GetHex()}, {"input", input}};
+    return json{{"model_id", p.model_id.GetHex()}, {"weights_version", p.weights_version.ToHexBytes()}, {"input", input}};
 }
 json PayloadFields(const oda::chain::UpdateWeights& p)
 {
@@ -100,8 +103,8 @@ json PayloadFields(const oda::chain::StorageProof& p)
     json proofs = json::array();
     for (const auto& i : p.proofs) {
         json path = json::array();
-        for (const uint256& h : i.path) path.push_back(h.GetHex());
-        proofs.push_back(json{{"pieces_root", i.pieces_root.GetHex()}, {"block_index", i.block_index},
+        for (const uint256& h : i.path) path.push_back(h.ToHexBytes());
+        proofs.push_back(json{{"pieces_root", i.pieces_root.ToHexBytes()}, {"block_index", i.block_index},
                               {"block", HexStr(i.block)}, {"path", path}});
     }
     return json{{"proofs", proofs}};
