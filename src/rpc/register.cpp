@@ -11,4 +11,5 @@ void RegisterAllRPCCommands(CRPCTable& table)
     RegisterMiningRPCCommands(table);
     RegisterRawTransactionRPCCommands(table);
     RegisterNetRPCCommands(table);
+    RegisterModelRPCCommands(table);
 }

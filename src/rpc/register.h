@@ -9,6 +9,8 @@ class CRPCTable;
 void RegisterControlRPCCommands(CRPCTable& table);
 void RegisterBlockchainRPCCommands(CRPCTable& table);
 void RegisterNetRPCCommands(CRPCTable& table);
+/** Model registry commands (rpc/models.cpp): getregistryinfo, listmodels, getmodel. */
+void RegisterModelRPCCommands(CRPCTable& table);
 /** Wallet commands (rpc/wallet.cpp, compiled into libodawallet.a when the wallet is built).
  *  Registered by odad once the wallet service started (not by RegisterAllRPCCommands), so
  *  -disablewallet leaves them out. */

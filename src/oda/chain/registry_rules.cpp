@@ -1,5 +1,6 @@
 #include <oda/chain/registry_rules.h>
 
+#include <oda/chain/tx_check.h>
 #include <script/standard.h>
 
 #include <limits>
@@ -199,6 +200,17 @@ bool RegistryBlockApplier::ApplyTransfer(const CTransaction& tx, const Transfer&
     m_registry.PutOwner(record->owner, transfer.model_id);
     m_registry.PutModel(transfer.model_id, std::move(*record));
     return true;
+}
+
+bool CheckRegistryTransaction(const RegistryView& registry, const CTransaction& tx, uint32_t height,
+                              const ConsensusParams& params, TxValidationState& state)
+{
+    std::vector<Payload> payloads;
+    if (!CheckOdaTransaction(tx, state, params, &payloads)) return false;
+    RegistryCache scratch(&registry);
+    RegistryUndo undo;
+    RegistryBlockApplier applier(scratch, undo, height, /*executor=*/nullptr);
+    return applier.ApplyTransaction(tx, payloads, state);
 }
 
 bool UndoRegistryBlock(const RegistryUndo& undo, RegistryCache& registry)

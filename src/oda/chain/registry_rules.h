@@ -21,6 +21,7 @@
 #ifndef ODA_ODA_CHAIN_REGISTRY_RULES_H
 #define ODA_ODA_CHAIN_REGISTRY_RULES_H
 
+#include <consensus/params.h>
 #include <consensus/validation.h>
 #include <oda/chain/executor.h>
 #include <oda/chain/payload.h>
@@ -60,6 +61,11 @@ public:
     [[nodiscard]] bool ApplyTransaction(const CTransaction& tx, const std::vector<Payload>& payloads,
                                         TxValidationState& state);
 };
+
+/** Would tx pass the rules on top of `registry` (in a block at `height`)? Nothing is changed
+ *  (a throwaway cache). Also runs the context-free ODA checks (tx_check.h). For the mempool. */
+[[nodiscard]] bool CheckRegistryTransaction(const RegistryView& registry, const CTransaction& tx, uint32_t height,
+                                            const ConsensusParams& params, TxValidationState& state);
 
 /** The transaction's ownership output: its first output that is not OP_RETURN. nullopt
  *  (with `debug` set) when there is none or it is not witness v1. */
