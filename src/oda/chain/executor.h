@@ -7,7 +7,7 @@
 // An implementation (the execution step) must be deterministic and answer:
 //   VALID         the claim holds (score reproduced / inference ran within limits)
 //   INVALID       the claim is false: the transaction, and so its block, is invalid
-//                 ("bad-oda-score" for weights)
+//                 ("bad-oda-score" for weights, "bad-oda-infer" for an inference)
 //   MISSING_DATA  a weights or dataset file is not available yet: the block is neither valid
 //                 nor invalid (TX_DATA_UNAVAILABLE / BLOCK_DATA_UNAVAILABLE, "oda-data-unavailable")
 #ifndef ODA_ODA_CHAIN_EXECUTOR_H
