@@ -344,6 +344,28 @@ BOOST_AUTO_TEST_CASE(one_batch_flush_keeps_coins_and_registry_together)
     BOOST_CHECK_EQUAL(models, 1U);
 }
 
+BOOST_AUTO_TEST_CASE(cache_memory_usage_is_tracked)
+{
+    MemoryRegistry reg;
+    RegistryCache cache(&reg);
+    BOOST_CHECK_EQUAL(cache.DynamicMemoryUsage(), 0U);
+    BOOST_CHECK(!cache.GetOwnedModel(Prev(1))); // a remembered miss costs memory too
+    const size_t miss = cache.DynamicMemoryUsage();
+    BOOST_CHECK_GT(miss, 0U);
+    cache.PutModel(ExampleHash(1), SampleRecord());
+    const size_t with_model = cache.DynamicMemoryUsage();
+    BOOST_CHECK_GT(with_model, miss + SampleRecord().architecture.size());
+    cache.PutModel(ExampleHash(1), SampleRecord()); // replacing does not double count
+    BOOST_CHECK_EQUAL(cache.DynamicMemoryUsage(), with_model);
+    cache.EraseModel(ExampleHash(1));
+    BOOST_CHECK_LT(cache.DynamicMemoryUsage(), with_model);
+    const RegistryChanges changes = cache.TakeChanges();
+    BOOST_CHECK_EQUAL(changes.models.size(), 1U); // the erase; the clean miss is dropped
+    BOOST_CHECK(changes.owners.empty());
+    BOOST_CHECK_EQUAL(cache.DynamicMemoryUsage(), 0U);
+    BOOST_CHECK_EQUAL(cache.CacheSize(), 0U);
+}
+
 BOOST_AUTO_TEST_CASE(registry_hash_is_order_checked_and_content_sensitive)
 {
     ModelWithVersions m1{ExampleHash(1), SampleRecord(), {}};

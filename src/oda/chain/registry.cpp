@@ -30,29 +30,49 @@ void RegistryChanges::clear()
 
 namespace {
 
+// Approximate heap bytes of one cache entry: a std::map node (the key, the entry and about four
+// pointers) plus what the value owns; byte vectors dominate for models (architecture) and
+// versions (trainer script).
+constexpr size_t NODE_OVERHEAD = 4 * sizeof(void*);
+size_t OwnedBytes(const std::optional<ModelRecord>& v)
+{
+    return v ? v->architecture.capacity() + v->owner_script.capacity() + v->parents.capacity() * sizeof(ParentShare) : 0;
+}
+size_t OwnedBytes(const std::optional<ModelVersion>& v) { return v ? v->trainer_script.capacity() : 0; }
+size_t OwnedBytes(const std::optional<uint32_t>&) { return 0; }
+size_t OwnedBytes(const std::optional<uint256>&) { return 0; }
+template <typename Map>
+size_t EntryBytes(const typename Map::value_type& kv)
+{
+    return NODE_OVERHEAD + sizeof(kv) + OwnedBytes(kv.second.value);
+}
+
 /** Cached lookup: the layer's entry, or the parent's answer remembered as a clean entry. */
 template <typename Map, typename Key, typename Load>
-auto Lookup(Map& map, const Key& key, Load load)
+auto Lookup(Map& map, size_t& usage, const Key& key, Load load)
 {
     auto it = map.find(key);
     if (it == map.end()) {
         it = map.emplace(key, typename Map::mapped_type{load(), false}).first;
+        usage += EntryBytes<Map>(*it);
     }
     return it->second.value;
 }
 
 template <typename Map, typename Key, typename Value>
-void Set(Map& map, const Key& key, Value value)
+void Set(Map& map, size_t& usage, const Key& key, Value value)
 {
-    auto& entry = map[key];
-    entry.value = std::move(value);
-    entry.dirty = true;
+    auto [it, inserted] = map.try_emplace(key);
+    if (!inserted) usage -= EntryBytes<Map>(*it);
+    it->second.value = std::move(value);
+    it->second.dirty = true;
+    usage += EntryBytes<Map>(*it);
 }
 
 template <typename Map, typename Changes>
-void Absorb(Map& map, Changes& changes)
+void Absorb(Map& map, size_t& usage, Changes& changes)
 {
-    for (auto& [key, value] : changes) Set(map, key, std::move(value));
+    for (auto& [key, value] : changes) Set(map, usage, key, std::move(value));
     changes.clear();
 }
 
@@ -69,45 +89,45 @@ void Drain(Map& map, Changes& out)
 
 std::optional<ModelRecord> RegistryCache::GetModel(const uint256& model_id) const
 {
-    return Lookup(m_models, model_id, [&] { return m_base->GetModel(model_id); });
+    return Lookup(m_models, m_usage, model_id, [&] { return m_base->GetModel(model_id); });
 }
 
 std::optional<ModelVersion> RegistryCache::GetVersion(const uint256& model_id, uint32_t index) const
 {
-    return Lookup(m_versions, VersionKey{model_id, index}, [&] { return m_base->GetVersion(model_id, index); });
+    return Lookup(m_versions, m_usage, VersionKey{model_id, index}, [&] { return m_base->GetVersion(model_id, index); });
 }
 
 std::optional<uint32_t> RegistryCache::FindVersion(const uint256& model_id, const uint256& pieces_root) const
 {
-    return Lookup(m_roots, RootKey{model_id, pieces_root}, [&] { return m_base->FindVersion(model_id, pieces_root); });
+    return Lookup(m_roots, m_usage, RootKey{model_id, pieces_root}, [&] { return m_base->FindVersion(model_id, pieces_root); });
 }
 
 std::optional<uint256> RegistryCache::GetOwnedModel(const COutPoint& outpoint) const
 {
-    return Lookup(m_owners, outpoint, [&] { return m_base->GetOwnedModel(outpoint); });
+    return Lookup(m_owners, m_usage, outpoint, [&] { return m_base->GetOwnedModel(outpoint); });
 }
 
-void RegistryCache::PutModel(const uint256& model_id, ModelRecord record) { Set(m_models, model_id, std::optional<ModelRecord>(std::move(record))); }
-void RegistryCache::EraseModel(const uint256& model_id) { Set(m_models, model_id, std::optional<ModelRecord>()); }
+void RegistryCache::PutModel(const uint256& model_id, ModelRecord record) { Set(m_models, m_usage, model_id, std::optional<ModelRecord>(std::move(record))); }
+void RegistryCache::EraseModel(const uint256& model_id) { Set(m_models, m_usage, model_id, std::optional<ModelRecord>()); }
 void RegistryCache::PutVersion(const uint256& model_id, uint32_t index, ModelVersion version)
 {
-    Set(m_versions, VersionKey{model_id, index}, std::optional<ModelVersion>(std::move(version)));
+    Set(m_versions, m_usage, VersionKey{model_id, index}, std::optional<ModelVersion>(std::move(version)));
 }
-void RegistryCache::EraseVersion(const uint256& model_id, uint32_t index) { Set(m_versions, VersionKey{model_id, index}, std::optional<ModelVersion>()); }
+void RegistryCache::EraseVersion(const uint256& model_id, uint32_t index) { Set(m_versions, m_usage, VersionKey{model_id, index}, std::optional<ModelVersion>()); }
 void RegistryCache::PutRoot(const uint256& model_id, const uint256& pieces_root, uint32_t index)
 {
-    Set(m_roots, RootKey{model_id, pieces_root}, std::optional<uint32_t>(index));
+    Set(m_roots, m_usage, RootKey{model_id, pieces_root}, std::optional<uint32_t>(index));
 }
-void RegistryCache::EraseRoot(const uint256& model_id, const uint256& pieces_root) { Set(m_roots, RootKey{model_id, pieces_root}, std::optional<uint32_t>()); }
-void RegistryCache::PutOwner(const COutPoint& outpoint, const uint256& model_id) { Set(m_owners, outpoint, std::optional<uint256>(model_id)); }
-void RegistryCache::EraseOwner(const COutPoint& outpoint) { Set(m_owners, outpoint, std::optional<uint256>()); }
+void RegistryCache::EraseRoot(const uint256& model_id, const uint256& pieces_root) { Set(m_roots, m_usage, RootKey{model_id, pieces_root}, std::optional<uint32_t>()); }
+void RegistryCache::PutOwner(const COutPoint& outpoint, const uint256& model_id) { Set(m_owners, m_usage, outpoint, std::optional<uint256>(model_id)); }
+void RegistryCache::EraseOwner(const COutPoint& outpoint) { Set(m_owners, m_usage, outpoint, std::optional<uint256>()); }
 
 void RegistryCache::ApplyChanges(RegistryChanges& changes)
 {
-    Absorb(m_models, changes.models);
-    Absorb(m_versions, changes.versions);
-    Absorb(m_roots, changes.roots);
-    Absorb(m_owners, changes.owners);
+    Absorb(m_models, m_usage, changes.models);
+    Absorb(m_versions, m_usage, changes.versions);
+    Absorb(m_roots, m_usage, changes.roots);
+    Absorb(m_owners, m_usage, changes.owners);
 }
 
 RegistryChanges RegistryCache::TakeChanges()
@@ -117,27 +137,8 @@ RegistryChanges RegistryCache::TakeChanges()
     Drain(m_versions, out.versions);
     Drain(m_roots, out.roots);
     Drain(m_owners, out.owners);
+    m_usage = 0;
     return out;
-}
-
-size_t RegistryCache::DynamicMemoryUsage() const
-{
-    // A std::map node is the value plus about four pointers; records also own their byte
-    // vectors, which dominate for models (architecture) and versions (trainer script).
-    constexpr size_t NODE = 4 * sizeof(void*);
-    size_t total = 0;
-    for (const auto& [id, e] : m_models) {
-        total += NODE + sizeof(id) + sizeof(e);
-        if (e.value) total += e.value->architecture.capacity() + e.value->owner_script.capacity() +
-                              e.value->parents.capacity() * sizeof(ParentShare);
-    }
-    for (const auto& [key, e] : m_versions) {
-        total += NODE + sizeof(key) + sizeof(e);
-        if (e.value) total += e.value->trainer_script.capacity();
-    }
-    total += m_roots.size() * (NODE + sizeof(RootKey) + sizeof(Entry<uint32_t>));
-    total += m_owners.size() * (NODE + sizeof(COutPoint) + sizeof(Entry<uint256>));
-    return total;
 }
 
 void RegistryHasher::Add(const ModelWithVersions& model)

@@ -186,6 +186,7 @@ class RegistryCache : public RegistryView
     mutable Map<VersionKey, ModelVersion> m_versions;
     mutable Map<RootKey, uint32_t> m_roots;
     mutable Map<COutPoint, uint256> m_owners;
+    mutable size_t m_usage{0}; //!< approximate heap bytes of the four maps, kept as they change
 
 public:
     explicit RegistryCache(const RegistryView* base) : m_base(base) {}
@@ -213,8 +214,8 @@ public:
     /** Puts changes back after a failed write below, so nothing is lost. */
     void RestoreChanges(RegistryChanges changes) { ApplyChanges(changes); }
     size_t CacheSize() const { return m_models.size() + m_versions.size() + m_roots.size() + m_owners.size(); }
-    /** Approximate heap bytes (for the -dbcache flush decision). */
-    size_t DynamicMemoryUsage() const;
+    /** Approximate heap bytes (for the -dbcache flush decision); constant time. */
+    size_t DynamicMemoryUsage() const { return m_usage; }
 };
 
 /** Every model of a view with all its versions, in model-id order: what RegistryHash hashes. */
