@@ -1,6 +1,7 @@
 // ChainstateManager: the node's view of the block chain. It owns the block
-// tree (every known header), the active chain, the UTXO set (LevelDB +
-// in-memory cache), the blk/rev files and the optional transaction index, and
+// tree (every known header), the active chain, the UTXO set and the model
+// registry (one LevelDB + in-memory caches, flushed together: node/state_cache.h),
+// the blk/rev files and the optional transaction index, and
 // decides which chain is best (most work; ties go to the chain whose tip block
 // arrived first).
 //

@@ -85,8 +85,9 @@ bool RegistryBlockApplier::ApplyAddModel(const CTransaction& tx, const AddModel&
     std::string debug;
     std::optional<uint32_t> owner = OwnershipOutput(tx, debug);
     if (!owner) return Reject(state, "bad-oda-owner-output", debug);
-    // A txid is unique among unspent transactions (BIP 30 is implied by BIP 34), so the id is new.
-    if (m_registry.GetModel(id)) return Reject(state, "bad-oda-unknown-model", "model " + id.GetHex() + " already exists");
+    // Txids of non-coinbase transactions never repeat on one chain (a repeat would spend the
+    // same outputs twice), so this only guards the invariant.
+    if (m_registry.GetModel(id)) return Reject(state, "bad-oda-duplicate-model", "model " + id.GetHex() + " already exists");
 
     ModelRecord record;
     record.architecture = model::EncodeArchitecture(add.architecture);

@@ -8,6 +8,8 @@
 //                              transaction is not a transfer of that model
 //   "bad-oda-unknown-model"    add-model with an unknown parent; update-weights, infer or
 //                              transfer of an unknown model
+//   "bad-oda-duplicate-model"  add-model whose txid is already a model (cannot happen while
+//                              txids are unique; guards the invariant)
 //   "bad-oda-owner-output"     add-model or transfer whose first non-OP_RETURN output is
 //                              missing or not a witness v1 (taproot) output
 //   "bad-oda-not-improving"    update-weights whose claimed score is below current score +
