@@ -3,7 +3,8 @@
 transfer transactions built in Python, mined, and seen identically by two nodes through getmodel,
 listmodels and getregistryinfo; the contextual reject reasons; a reorganisation restores the
 registry exactly (its hash equals that of a node that never saw the stale branch); -reindex and
--reindex-chainstate rebuild the same registry."""
+-reindex-chainstate rebuild the same registry; block assembly leaves out a pool transaction that the
+ones before it in the block make invalid."""
 from test_framework.blocktools import MiniWallet
 from test_framework.messages import COutPoint, CTransaction, CTxIn, CTxOut, hex_to_hash, uint256_from_bytes
 from test_framework.oda import add_model, infer, oda_script, transfer, update_weights
@@ -177,6 +178,20 @@ class OdaRegistryTest(ODATestFramework):
             self.restart_node(0, args)
             wait_until(lambda: n0.getbestblockhash() == expected["bestblock"], timeout=120)
             assert_equal(self.registry(n0), expected)
+
+        self.log.info("Two updates that each improve on the tip but not on each other: blocks take one")
+        # (The stale branch's update, also claiming 60, came back to the pool with the reorg.)
+        versions = n0.getmodel(model)["versions"]
+        first = self.send(self.build([(oda_script(update_weights(model, ("77" * 32, 23), 60, trainer)), 0)]))
+        second = self.send(self.build([(oda_script(update_weights(model, ("78" * 32, 23), 60, trainer)), 0)]))
+        pool = n0.getrawmempool()
+        assert first in pool and second in pool
+        self.mine()
+        m = n0.getmodel(model)
+        assert_equal((m["versions"], m["current_score"]), (versions + 1, 60))
+        assert m["version_list"][-1]["txid"] in pool
+        self.mine()  # the other stays out of every template
+        assert_equal(n0.getmodel(model)["versions"], versions + 1)
 
 
 if __name__ == "__main__":
