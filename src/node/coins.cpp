@@ -120,7 +120,12 @@ void CoinsViewCache::BatchWrite(CoinsMap& coins, const uint256& best)
 
 void CoinsViewCache::Flush()
 {
-    m_base->BatchWrite(m_cache, GetBestBlock());
+    FlushWith([this](CoinsMap& coins, const uint256& best) { m_base->BatchWrite(coins, best); });
+}
+
+void CoinsViewCache::FlushWith(const std::function<void(CoinsMap&, const uint256&)>& write)
+{
+    write(m_cache, GetBestBlock());
     m_cache.clear();
     m_dynamic_usage = 0;
 }

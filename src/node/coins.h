@@ -109,6 +109,10 @@ public:
     bool HaveCoinInCache(const COutPoint& outpoint) const { return m_cache.count(outpoint) > 0; }
     /** Pushes all changes and the best block into the parent view, then empties this layer. */
     void Flush();
+    /** Hands all changes and the best block to `write` (which must apply them or throw), then
+     *  empties this layer; when `write` throws the layer keeps everything. Lets a caller write
+     *  the coins together with other state in one batch (node/state_cache.h). */
+    void FlushWith(const std::function<void(CoinsMap&, const uint256&)>& write);
     /** Drops a non-dirty entry (to bound memory after reading coins for the mempool). */
     void Uncache(const COutPoint& outpoint);
     size_t CacheSize() const { return m_cache.size(); }

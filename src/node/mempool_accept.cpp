@@ -98,6 +98,16 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
     r.vsize = vsize;
     r.fee = fee;
 
+    // 7b. ODA registry rules, against the tip's registry only: a transaction that needs an
+    //     unconfirmed ODA transaction (an update of a model added in the pool) waits for it
+    //     to confirm. Policy, not punished: block validity is decided by ConnectBlock.
+    if (view.check_registry) {
+        TxValidationState oda_state;
+        if (!view.check_registry(tx, oda_state)) {
+            return Reject(r, TxValidationResult::TX_MEMPOOL_POLICY, oda_state.GetRejectReason(), oda_state.GetDebugMessage());
+        }
+    }
+
     // 8. Fee rate.
     if (!options.bypass_limits) {
         const CAmount mempool_min = pool.GetMinFee().GetFee(vsize);

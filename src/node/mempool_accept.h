@@ -46,6 +46,9 @@ struct MempoolChainView {
     int64_t tip_median_time_past{0};
     /** Unspent confirmed output, or nullopt. */
     std::function<std::optional<Coin>(const COutPoint&)> get_coin;
+    /** The contextual ODA registry rules against the tip's registry (oda/chain/registry_rules.h);
+     *  unset = not checked. False with the state's reject reason. */
+    std::function<bool(const CTransaction&, TxValidationState&)> check_registry;
 };
 
 /** Options a caller may change per call. */

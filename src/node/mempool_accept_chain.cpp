@@ -2,6 +2,7 @@
 #include <node/mempool_accept.h>
 
 #include <node/validation.h>
+#include <oda/chain/registry_rules.h>
 #include <util/logging.h>
 
 MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
@@ -12,6 +13,10 @@ MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
     view.tip_height = tip ? tip->height : -1;
     view.tip_median_time_past = tip ? tip->GetMedianTimePast() : 0;
     view.get_coin = [&chainman](const COutPoint& outpoint) { return chainman.CoinsTip().GetCoin(outpoint); };
+    view.check_registry = [&chainman](const CTransaction& tx, TxValidationState& state) {
+        return oda::chain::CheckRegistryTransaction(chainman.RegistryTip(), tx, static_cast<uint32_t>(chainman.ActiveHeight() + 1),
+                                                    chainman.Consensus(), state);
+    };
     return view;
 }
 

@@ -5,6 +5,8 @@
 #include <consensus/pow.h>
 #include <consensus/tx_verify.h>
 #include <node/validation.h>
+#include <oda/chain/registry_rules.h>
+#include <oda/chain/tx_check.h>
 
 #include <algorithm>
 
@@ -103,15 +105,33 @@ std::unique_ptr<BlockTemplate> BlockAssembler::CreateNewBlock(const ScriptBytes&
             return IsFinalTx(tx, height, lock_time_cutoff);
         };
         BlockSelection sel = SelectBlockTransactions(*m_mempool, sel_opts);
-        for (const SelectedTx& s : sel.txs) {
+        // The pool checks ODA transactions against the tip's registry one by one; in a block
+        // they apply in order (two updates of one model, a transfer then an update, ...).
+        // Keep those that pass in block order, and drop the descendants of those that do not.
+        oda::chain::RegistryCache registry(&m_chainman.RegistryTip());
+        oda::chain::RegistryUndo scratch_undo;
+        oda::chain::RegistryBlockApplier applier(registry, scratch_undo, static_cast<uint32_t>(height), nullptr);
+        std::vector<size_t> vtx_index(sel.txs.size(), 0); // 0 = left out
+        tmpl->total_fees = 0;
+        for (size_t i = 0; i < sel.txs.size(); ++i) {
+            const SelectedTx& s = sel.txs[i];
+            bool keep = std::all_of(s.depends.begin(), s.depends.end(), [&](size_t d) { return vtx_index[d] != 0; });
+            if (keep) {
+                std::vector<oda::chain::Payload> payloads;
+                TxValidationState oda_state;
+                keep = oda::chain::CheckOdaTransaction(*s.tx, oda_state, params, &payloads) &&
+                       applier.ApplyTransaction(*s.tx, payloads, oda_state);
+            }
+            if (!keep) continue;
+            vtx_index[i] = block.vtx.size();
             block.vtx.push_back(s.tx);
             tmpl->tx_fees.push_back(s.fee);
             tmpl->tx_weights.push_back(s.weight);
             std::vector<size_t> depends;
-            for (size_t d : s.depends) depends.push_back(d + 1); // vtx index (coinbase is 0)
+            for (size_t d : s.depends) depends.push_back(vtx_index[d]); // vtx index (coinbase is 0)
             tmpl->tx_depends.push_back(std::move(depends));
+            tmpl->total_fees += s.fee;
         }
-        tmpl->total_fees = sel.total_fees;
     }
 
     tmpl->coinbase_value = GetBlockSubsidy(tmpl->height, params) + tmpl->total_fees;

@@ -6,6 +6,7 @@
 #include <consensus/pow.h>
 #include <consensus/tx_check.h>
 #include <consensus/tx_verify.h>
+#include <oda/chain/registry_rules.h>
 #include <oda/chain/tx_check.h>
 #include <script/sighash.h>
 #include <util/logging.h>
@@ -28,6 +29,24 @@ constexpr int64_t INDEX_WRITE_INTERVAL_IBD = 60;
 constexpr int64_t COINS_FLUSH_INTERVAL = 60 * 60;
 /** Blocks below this version are rejected (BIP 34/65/66 are active from genesis). */
 constexpr int32_t MIN_BLOCK_VERSION = 4;
+
+/** Does the block carry an add-model, update-weights or transfer (a registry change)? */
+bool BlockChangesRegistry(const CBlock& block, const ConsensusParams& params)
+{
+    for (size_t i = 1; i < block.vtx.size(); ++i) {
+        std::vector<oda::chain::Payload> payloads;
+        TxValidationState ignored;
+        if (!oda::chain::CheckOdaTransaction(*block.vtx[i], ignored, params, &payloads)) continue;
+        for (const auto& p : payloads) {
+            const auto kind = oda::chain::KindOf(p);
+            if (kind == oda::chain::PayloadKind::ADD_MODEL || kind == oda::chain::PayloadKind::UPDATE_WEIGHTS ||
+                kind == oda::chain::PayloadKind::TRANSFER) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
 } // namespace
 
 bool ChainstateManager::WorkOrder::operator()(const CBlockIndex* a, const CBlockIndex* b) const
@@ -49,7 +68,7 @@ ChainstateManager::~ChainstateManager()
 {
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     // A failure here is reported by FatalError (there is nobody left to act on it).
-    if (m_coins_tip) FlushStateToDisk(FlushMode::ALWAYS);
+    if (m_state_tip) FlushStateToDisk(FlushMode::ALWAYS);
 }
 
 // ------------------------------------------------------------ fatal errors
@@ -135,9 +154,15 @@ bool ChainstateManager::Load(std::string& error)
 
         m_block_tree = std::make_unique<BlockTreeDB>(DBOptions{blocks_dir + "/index", index_cache, m_options.reindex});
         const bool reindexing = m_options.reindex || m_block_tree->IsReindexing();
-        m_coins_db = std::make_unique<CoinsViewDB>(
+        m_state_db = std::make_unique<ChainstateDB>(
             DBOptions{m_options.datadir + "/chainstate", coinsdb_cache, reindexing || m_options.reindex_chainstate});
-        m_coins_tip = std::make_unique<CoinsViewCache>(m_coins_db.get());
+        m_state_tip = std::make_unique<StateCache>(m_state_db.get());
+        if (!m_state_db->CoinsDB().GetBestBlock().IsNull() && !m_state_db->RegistryDB().HasFormat()) {
+            // Written before the model registry existed: its blocks' ODA transactions were
+            // never applied, so the registry must be rebuilt from the blocks.
+            error = "The chainstate database (chainstate/) predates the model registry. Restart with -reindex-chainstate.";
+            return false;
+        }
         m_block_store = std::make_unique<BlockStore>(blocks_dir, m_params.MessageStart());
         if (m_options.txindex) {
             m_txindex = std::make_unique<TxIndex>(DBOptions{m_options.datadir + "/indexes/txindex", 2 << 20,
@@ -331,7 +356,7 @@ void ChainstateManager::Reindex()
 
 bool ChainstateManager::LoadChainTip(std::string& error)
 {
-    const uint256 best = m_coins_tip->GetBestBlock();
+    const uint256 best = m_state_tip->GetBestBlock();
     if (best.IsNull()) {
         m_chain.SetTip(nullptr);
         return true;
@@ -584,8 +609,9 @@ bool ChainstateManager::ShouldSkipScripts(const CBlockIndex* index) const
 }
 
 bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index,
-                                     CoinsViewCache& view, BlockUndo& undo, bool just_check)
+                                     StateCache& state_view, BlockUndo& undo, bool just_check)
 {
+    CoinsViewCache& view = state_view.Coins();
     const uint256 hash = block.GetHash();
     const uint256 prev_hash = index->pprev ? index->pprev->GetBlockHash() : uint256();
     if (view.GetBestBlock() != prev_hash) {
@@ -601,8 +627,13 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
     const int64_t lock_time_cutoff = index->pprev->GetMedianTimePast();
     const bool check_scripts = !ShouldSkipScripts(index);
 
+    undo.version = BlockUndo::CURRENT_VERSION;
     undo.txs.clear();
     undo.txs.reserve(block.vtx.size() > 0 ? block.vtx.size() - 1 : 0);
+    // The model registry rules of doc/oda-protocol.md section 2.5, in block order. No
+    // executor is wired yet: claimed scores are trusted as claimed (oda/chain/executor.h).
+    oda::chain::RegistryBlockApplier registry(state_view.RegistryCache(), undo.registry, static_cast<uint32_t>(height),
+                                              /*executor=*/nullptr);
     std::vector<std::unique_ptr<PrecomputedTxData>> txdata;
     std::vector<ScriptCheck> checks;
     CAmount fees = 0;
@@ -642,6 +673,16 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
                 tx_undo.spent.push_back(std::move(c));
             }
             undo.txs.push_back(std::move(tx_undo));
+            std::vector<oda::chain::Payload> payloads;
+            TxValidationState oda_state;
+            if (!oda::chain::CheckOdaTransaction(tx, oda_state, consensus, &payloads) ||
+                !registry.ApplyTransaction(tx, payloads, oda_state)) {
+                const auto result = oda_state.GetResult() == TxValidationResult::TX_DATA_UNAVAILABLE
+                                        ? BlockValidationResult::BLOCK_DATA_UNAVAILABLE
+                                        : BlockValidationResult::BLOCK_CONSENSUS;
+                return state.Invalid(result, oda_state.GetRejectReason(),
+                                     "tx " + tx.GetTxid().GetHex() + (oda_state.GetDebugMessage().empty() ? "" : ": " + oda_state.GetDebugMessage()));
+            }
             if (check_scripts) {
                 std::vector<CTxOut> spent_outputs;
                 spent_outputs.reserve(spent.size());
@@ -672,8 +713,9 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
     return true;
 }
 
-DisconnectResult ChainstateManager::DisconnectBlock(const CBlock& block, const CBlockIndex* index, CoinsViewCache& view)
+DisconnectResult ChainstateManager::DisconnectBlock(const CBlock& block, const CBlockIndex* index, StateCache& state_view)
 {
+    CoinsViewCache& view = state_view.Coins();
     BlockUndo undo;
     std::string err;
     if (!ReadUndo(index, undo, &err)) {
@@ -681,6 +723,12 @@ DisconnectResult ChainstateManager::DisconnectBlock(const CBlock& block, const C
         return DisconnectResult::FAILED;
     }
     if (undo.txs.size() + 1 != block.vtx.size()) return DisconnectResult::FAILED;
+    if (undo.version == BlockUndo::LEGACY_VERSION && BlockChangesRegistry(block, Consensus())) {
+        // Written before the registry existed, so it cannot restore it (ConnectTip rewrites
+        // such records when it connects the block again).
+        LogPrintf("DisconnectBlock: the undo record of %s predates the model registry\n", index->GetBlockHash().GetHex().c_str());
+        return DisconnectResult::FAILED;
+    }
     bool clean = true;
     for (size_t i = block.vtx.size(); i-- > 0;) {
         const CTransaction& tx = *block.vtx[i];
@@ -700,6 +748,7 @@ DisconnectResult ChainstateManager::DisconnectBlock(const CBlock& block, const C
             view.AddCoin(tx.vin[n].prevout, tx_undo.spent[n], true);
         }
     }
+    if (!oda::chain::UndoRegistryBlock(undo.registry, state_view.RegistryCache())) clean = false;
     view.SetBestBlock(index->pprev ? index->pprev->GetBlockHash() : uint256());
     return clean ? DisconnectResult::OK : DisconnectResult::UNCLEAN;
 }
@@ -743,13 +792,20 @@ bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* ind
     }
     BlockUndo undo;
     {
-        CoinsViewCache view(m_coins_tip.get());
+        StateCache view(m_state_tip.get());
         const bool connected_ok = ConnectBlock(*block, state, index, view, undo);
         // The verdict of full validation, however long after the block arrived (a system
         // error is no verdict on the block).
         if (connected_ok || state.IsInvalid()) m_signals.BlockChecked(block, state);
         if (!connected_ok) return false;
-        if (index->pprev && !(index->status & BLOCK_HAVE_UNDO)) {
+        // A stored record without this registry undo (written before the registry existed,
+        // then -reindex-chainstate) is replaced so that DisconnectBlock can restore it.
+        auto stored_undo_lacks_registry = [&] {
+            if (undo.registry.empty()) return false;
+            BlockUndo stored;
+            return !ReadUndo(index, stored) || !(stored.registry == undo.registry);
+        };
+        if (index->pprev && (!(index->status & BLOCK_HAVE_UNDO) || stored_undo_lacks_registry())) {
             CheckDiskSpace(0);
             MaybeInjectFault("undowrite");
             FlatFilePos pos = m_block_store->WriteUndo(undo, index->GetBlockHash(), index->file);
@@ -775,7 +831,7 @@ bool ChainstateManager::DisconnectTip(BlockValidationState& state, std::vector<C
     std::string err;
     if (!ReadBlock(tip, *block, &err)) return state.Error("cannot read block to disconnect: " + err);
     {
-        CoinsViewCache view(m_coins_tip.get());
+        StateCache view(m_state_tip.get());
         if (DisconnectBlock(*block, tip, view) != DisconnectResult::OK) {
             return state.Error("failed to disconnect block " + tip->GetBlockHash().GetHex());
         }
@@ -1011,7 +1067,7 @@ bool ChainstateManager::TestBlockValidity(const CBlock& block, BlockValidationSt
     if (!CheckBlock(block, state, Consensus(), check_pow, check_merkle_root)) return false;
     if (!oda::chain::CheckOdaBlock(block, state, Consensus())) return false;
     if (!ContextualCheckBlock(block, state, prev)) return false;
-    CoinsViewCache view(m_coins_tip.get());
+    StateCache view(m_state_tip.get());
     BlockUndo undo;
     return ConnectBlock(block, state, &index, view, undo, true);
 }
@@ -1113,9 +1169,9 @@ bool ChainstateManager::FlushStateToDisk(FlushMode mode)
 
 void ChainstateManager::FlushStateToDiskLocked(FlushMode mode)
 {
-    if (!m_coins_tip || !m_block_store || !m_block_tree) return;
+    if (!m_state_tip || !m_block_store || !m_block_tree) return;
     const int64_t now = GetTime();
-    const bool cache_full = m_coins_tip->DynamicMemoryUsage() > m_coins_cache_bytes;
+    const bool cache_full = m_state_tip->DynamicMemoryUsage() > m_coins_cache_bytes;
     const bool coins_due = now > m_last_flush_time + COINS_FLUSH_INTERVAL;
     const bool index_due = !IsInitialBlockDownload() || now > m_last_index_write + INDEX_WRITE_INTERVAL_IBD;
     const bool flush_coins = mode == FlushMode::ALWAYS || cache_full || (mode == FlushMode::PERIODIC && coins_due);
@@ -1128,10 +1184,11 @@ void ChainstateManager::FlushStateToDiskLocked(FlushMode mode)
         m_last_index_write = now;
     }
     if (flush_coins) {
-        // A failed flush leaves the cache as it was (CoinsViewCache::Flush clears it only
-        // after the atomic batch landed) and the database at its previous best block.
+        // A failed flush leaves the caches as they were (StateCache::Flush clears them only
+        // after the one atomic batch of coins + registry landed) and the database at its
+        // previous best block.
         MaybeInjectFault("coinsflush");
-        m_coins_tip->Flush();
+        m_state_tip->Flush();
         m_last_flush_time = now;
     }
 }

@@ -1,6 +1,7 @@
 // ChainstateManager: the node's view of the block chain. It owns the block
-// tree (every known header), the active chain, the UTXO set (LevelDB +
-// in-memory cache), the blk/rev files and the optional transaction index, and
+// tree (every known header), the active chain, the UTXO set and the model
+// registry (one LevelDB + in-memory caches, flushed together: node/state_cache.h),
+// the blk/rev files and the optional transaction index, and
 // decides which chain is best (most work; ties go to the chain whose tip block
 // arrived first).
 //
@@ -37,6 +38,7 @@
 #include <node/checkqueue.h>
 #include <node/coins.h>
 #include <node/coinsdb.h>
+#include <node/state_cache.h>
 #include <node/txindex.h>
 #include <node/undo.h>
 #include <node/validationinterface.h>
@@ -143,8 +145,12 @@ public:
     int ActiveHeight() const;
     const CBlockIndex* BestHeader() const;
     /** The UTXO set at the tip. Hold Mutex() while using it. */
-    CoinsViewCache& CoinsTip() { return *m_coins_tip; }
-    CoinsViewDB& CoinsDB() { return *m_coins_db; }
+    CoinsViewCache& CoinsTip() { return m_state_tip->Coins(); }
+    CoinsViewDB& CoinsDB() { return m_state_db->CoinsDB(); }
+    /** The model registry at the tip (doc/oda-protocol.md section 2.5). Hold Mutex(). */
+    const oda::chain::RegistryView& RegistryTip() const { return m_state_tip->Registry(); }
+    /** The registry as last flushed (FlushStateToDisk(ALWAYS) first to see the tip). */
+    const RegistryViewDB& RegistryDB() const { return m_state_db->RegistryDB(); }
     CBlockIndex* LookupBlockIndex(const uint256& hash) const;
     bool ReadBlock(const CBlockIndex* index, CBlock& block, std::string* error = nullptr) const;
     bool ReadUndo(const CBlockIndex* index, BlockUndo& undo, std::string* error = nullptr) const;
@@ -174,11 +180,12 @@ public:
     bool FatalErrorOccurred() const { return m_fatal.load(); }
 
     // Low-level steps, exposed for tests and the reindex path. Callers hold Mutex().
-    /** Applies block's transactions to view, filling undo. just_check: no side effects
-     *  outside `view` (used by TestBlockValidity). */
-    bool ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index, CoinsViewCache& view,
+    /** Applies block's transactions to view (coins and registry), filling undo. just_check:
+     *  no side effects outside `view` (used by TestBlockValidity). */
+    bool ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index, StateCache& view,
                       BlockUndo& undo, bool just_check = false);
-    DisconnectResult DisconnectBlock(const CBlock& block, const CBlockIndex* index, CoinsViewCache& view);
+    /** Reverts the block in view (coins and registry) from its undo record. */
+    DisconnectResult DisconnectBlock(const CBlock& block, const CBlockIndex* index, StateCache& view);
 
 private:
     const ChainParams& m_params;
@@ -210,8 +217,9 @@ private:
 
     std::unique_ptr<BlockTreeDB> m_block_tree;
     std::unique_ptr<BlockStore> m_block_store;
-    std::unique_ptr<CoinsViewDB> m_coins_db;
-    std::unique_ptr<CoinsViewCache> m_coins_tip;
+    /** chainstate/ (coins + registry) and the tip cache over it (node/state_cache.h). */
+    std::unique_ptr<ChainstateDB> m_state_db;
+    std::unique_ptr<StateCache> m_state_tip;
     std::unique_ptr<TxIndex> m_txindex;
     std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue;
     size_t m_coins_cache_bytes{0};

@@ -12,4 +12,5 @@ void RegisterAllRPCCommands(CRPCTable& table)
     RegisterRawTransactionRPCCommands(table);
     RegisterNetRPCCommands(table);
     RegisterModelFilesRPCCommands(table);
+    RegisterModelRPCCommands(table);
 }

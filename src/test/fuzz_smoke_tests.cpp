@@ -23,7 +23,8 @@ BOOST_AUTO_TEST_CASE(node_targets_registered)
 {
     for (const char* name : {"tx_deserialize", "block_deserialize", "p2p_message", "p2p_transport", "netaddress_parse",
                              "address_decode", "script_classify", "tx_script_verify", "strencodings", "json_parse",
-                             "rpc_http", "config_parse", "oda_payload_decode", "file_import", "file_record_decode"}) {
+                             "rpc_http", "config_parse", "oda_payload_decode", "file_import", "file_record_decode",
+                             "oda_registry_records", "oda_registry_apply_undo"}) {
         BOOST_CHECK_MESSAGE(oda::fuzz::Targets().count(name), name);
     }
 }

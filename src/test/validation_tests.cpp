@@ -6,9 +6,11 @@
 #include <consensus/pow.h>
 #include <node/dbwrapper.h>
 #include <node/validation.h>
+#include <oda/chain/payload.h>
 #include <script/keys.h>
 #include <script/sign.h>
 #include <script/standard.h>
+#include <test/oda_payload_examples.h>
 #include <test/util/block_builder.h>
 #include <test/util/tempdir.h>
 #include <util/time.h>
@@ -699,6 +701,103 @@ BOOST_AUTO_TEST_CASE(unknown_fault_point_and_corrupt_database_are_load_errors)
     std::string error;
     BOOST_CHECK(!cm.Load(error));
     BOOST_CHECK_MESSAGE(error.find("-reindex") != std::string::npos, error);
+}
+
+namespace {
+
+/** Signed spend of a coinbase output into [ownership output (10,000 units to f.spk) if asked,
+ *  the ODA output of `payload`, change], leaving `fee`. */
+CMutableTransaction OdaSpend(ChainFixture& f, const COutPoint& prevout, const oda::chain::Payload& payload, CAmount fee,
+                             bool owner_output)
+{
+    std::optional<Coin> coin = f.chainman->CoinsTip().GetCoin(prevout);
+    BOOST_REQUIRE(coin);
+    CMutableTransaction tx;
+    tx.vin.emplace_back(prevout);
+    if (owner_output) tx.vout.emplace_back(10'000, f.spk);
+    tx.vout.emplace_back(0, OdaOutputScript(oda::chain::EncodeOdaPayload(payload)));
+    tx.vout.emplace_back(coin->out.value - fee - (owner_output ? 10'000 : 0), f.spk);
+    std::string err;
+    BOOST_REQUIRE_MESSAGE(SignTaprootKeyPath(tx, 0, {coin->out}, f.key, 0x00, &err), err);
+    return tx;
+}
+
+std::optional<oda::chain::ModelRecord> TipModel(ChainFixture& f, const uint256& id)
+{
+    std::lock_guard<std::recursive_mutex> lock(f.chainman->Mutex());
+    return f.chainman->RegistryTip().GetModel(id);
+}
+
+} // namespace
+
+// The model registry (doc/oda-protocol.md section 2.5) through the node: blocks, an invalid
+// block, invalidate/reconsider, a failed flush (as a crash between flushes) and rebuilds.
+BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
+{
+    ChainFixture f;
+    auto cbs = f.Generate(103);
+    oda::chain::AddModel add = std::get<oda::chain::AddModel>(oda::test::ExamplePayloads()[0]);
+    add.parents.clear();
+    CMutableTransaction add_tx = OdaSpend(f, COutPoint(cbs[0], 0), add, 1000, true);
+    const uint256 id = CTransaction(add_tx).GetTxid();
+    BlockValidationState state;
+    BOOST_REQUIRE_MESSAGE(f.Process(f.MakeBlock(f.chainman->ActiveTip(), {add_tx}, 1000), &state), state.ToString());
+    BOOST_REQUIRE(TipModel(f, id));
+    BOOST_CHECK(TipModel(f, id)->owner == COutPoint(id, 0));
+
+    oda::chain::UpdateWeights update{id, {oda::test::ExampleHash(0x55), 23}, 50, f.spk};
+    CBlock b2 = f.MakeBlock(f.chainman->ActiveTip(), {OdaSpend(f, COutPoint(cbs[1], 0), update, 1000, false)}, 1000);
+    BOOST_REQUIRE_MESSAGE(f.Process(b2, &state), state.ToString());
+    BOOST_CHECK_EQUAL(TipModel(f, id)->version_count, 2U);
+
+    // A block whose update does not improve is invalid with the rule's reason.
+    oda::chain::UpdateWeights stale{id, {oda::test::ExampleHash(0x56), 23}, 50, f.spk};
+    BlockValidationState bad;
+    BOOST_CHECK(!f.Process(f.MakeBlock(f.chainman->ActiveTip(), {OdaSpend(f, COutPoint(cbs[2], 0), stale, 1000, false)}, 1000), &bad));
+    BOOST_CHECK_EQUAL(bad.GetRejectReason(), "bad-oda-not-improving");
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b2.GetHash());
+
+    // Disconnect and reconnect b2 (its undo record carries the registry undo).
+    CBlockIndex* index2 = f.chainman->LookupBlockIndex(b2.GetHash());
+    BOOST_REQUIRE(f.chainman->InvalidateBlock(state, index2));
+    BOOST_CHECK_EQUAL(TipModel(f, id)->version_count, 1U);
+    BOOST_CHECK_EQUAL(TipModel(f, id)->current_score, 42);
+    BlockUndo undo;
+    BOOST_REQUIRE(f.chainman->ReadUndo(index2, undo));
+    BOOST_CHECK_EQUAL(undo.version, BlockUndo::CURRENT_VERSION);
+    BOOST_CHECK_EQUAL(undo.registry.models.size(), 1U);
+    BOOST_REQUIRE(f.chainman->ReconsiderBlock(state, index2));
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b2.GetHash());
+    BOOST_CHECK_EQUAL(TipModel(f, id)->current_score, 50);
+    BOOST_REQUIRE(f.chainman->FlushStateToDisk(FlushMode::ALWAYS));
+
+    // Block 3 is connected but its flush fails (the database stays at b2 for coins and
+    // registry alike); the restart reconnects it.
+    f.fault = "coinsflush";
+    f.Start();
+    oda::chain::UpdateWeights better{id, {oda::test::ExampleHash(0x57), 23}, 60, f.spk};
+    CMutableTransaction better_tx = OdaSpend(f, COutPoint(cbs[2], 0), better, 1000, false);
+    CBlock b3 = f.MakeBlock(f.chainman->ActiveTip(), {better_tx}, 1000);
+    BOOST_REQUIRE_MESSAGE(f.Process(b3, &state), state.ToString());
+    BOOST_CHECK(!f.chainman->FlushStateToDisk(FlushMode::ALWAYS));
+    {
+        std::lock_guard<std::recursive_mutex> lock(f.chainman->Mutex());
+        BOOST_CHECK(f.chainman->CoinsDB().GetBestBlock() == b2.GetHash());
+        BOOST_CHECK_EQUAL(f.chainman->RegistryDB().GetModel(id)->version_count, 2U);
+    }
+    f.fault.clear();
+    f.Start();
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b3.GetHash());
+    const oda::chain::ModelRecord after = *TipModel(f, id);
+    BOOST_CHECK_EQUAL(after.version_count, 3U);
+    BOOST_CHECK_EQUAL(after.current_score, 60);
+    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(CTransaction(better_tx).GetTxid(), 1)));
+
+    // Rebuilt from the blocks: the same record.
+    f.Start(1, false, /*reindex_chainstate=*/true);
+    BOOST_CHECK(*TipModel(f, id) == after);
+    f.Start(1, /*reindex=*/true);
+    BOOST_CHECK(*TipModel(f, id) == after);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""-reindex and -reindex-chainstate rebuild exactly the same chain and UTXO set from the block
-files; -txindex makes confirmed transactions available to getrawtransaction."""
+"""-reindex and -reindex-chainstate rebuild exactly the same chain, UTXO set and model registry
+from the block files; -txindex makes confirmed transactions available to getrawtransaction."""
 from test_framework.address import taproot_address
 from test_framework.key import deterministic_key
+from test_framework.oda import add_model, oda_script, update_weights
 from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error, wait_until
 
@@ -15,8 +16,9 @@ class ReindexTest(ODATestFramework):
     def state(self):
         node = self.nodes[0]
         info = node.gettxoutsetinfo()
+        registry = node.getregistryinfo()
         return (node.getblockcount(), node.getbestblockhash(), info["txouts"], info["total_amount"],
-                info.get("hash_serialized_3"))
+                info.get("hash_serialized_3"), registry["models"], registry["versions"], registry["hash"])
 
     def restart_and_wait(self, args, expected):
         node = self.nodes[0]
@@ -33,6 +35,17 @@ class ReindexTest(ODATestFramework):
         for _ in range(3):
             txs += [wallet.send_self_transfer() for _ in range(4)]
             wallet.generate(1)
+        owner = deterministic_key("model-owner").script_pubkey()
+        add = wallet.create_self_transfer_multi(outputs=[(owner, 10_000), (oda_script(add_model()), 0)])
+        node.sendrawtransaction(add["hex"])
+        wallet.utxos.extend(add["new_utxos"])
+        wallet.generate(1)
+        update = wallet.create_self_transfer_multi(
+            outputs=[(oda_script(update_weights(add["txid"], ("55" * 32, 23), 50, wallet.script_pubkey)), 0)])
+        node.sendrawtransaction(update["hex"])
+        wallet.utxos.extend(update["new_utxos"])
+        wallet.generate(1)
+        assert_equal(node.getmodel(add["txid"])["versions"], 2)
         fork_point = node.getbestblockhash()
         stale = wallet.generate(1)[0]
         node.invalidateblock(stale)
