@@ -11,14 +11,18 @@ MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
     const node::CBlockIndex* tip = chainman.ActiveTip();
     view.tip_height = tip ? tip->height : -1;
     view.tip_median_time_past = tip ? tip->GetMedianTimePast() : 0;
-    view.get_coin = [&chainman](const COutPoint& outpoint) { return chainman.CoinsTip().GetCoin(outpoint); };
+    // Called only while the caller holds the chain lock (a MempoolChainView is used under it).
+    view.get_coin = [&chainman](const COutPoint& outpoint) {
+        AssertLockHeld(chainman.Mutex());
+        return chainman.CoinsTip().GetCoin(outpoint);
+    };
     return view;
 }
 
 MempoolAcceptResult AcceptToMemoryPool(node::ChainstateManager& chainman, CTxMemPool& pool, const CTransactionRef& tx,
                                        bool test_accept, bool bypass_limits)
 {
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     if (chainman.FatalErrorOccurred()) {
         // The chain state may be behind what was written: accept nothing until restarted.
         MempoolAcceptResult refused;

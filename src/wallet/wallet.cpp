@@ -240,7 +240,7 @@ void CWallet::AttachChain(node::ChainstateManager* chainman, CTxMemPool* mempool
 {
     m_fallback_fee = fallback_fee_per_kvb;
     if (!chainman) return;
-    std::lock_guard<std::recursive_mutex> chain_lock(chainman->Mutex());
+    LOCK(chainman->Mutex());
     {
         std::lock_guard<std::recursive_mutex> lock(m_cs);
         m_chainman = chainman;
@@ -466,7 +466,7 @@ std::vector<std::string> CWallet::ImportDescriptor(const std::string& desc_str, 
     }
     if (m_chainman && timestamp != std::numeric_limits<int64_t>::max()) {
         // Rescan from the first block that may hold a payment (2 h slack for block times).
-        std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
+        LOCK(m_chainman->Mutex());
         int start = 0;
         const auto& chain = m_chainman->ActiveChain();
         while (start <= chain.Height() && chain[start]->GetBlockTime() < timestamp - 7200) ++start;
@@ -628,7 +628,7 @@ void CWallet::BlockDisconnected(const std::shared_ptr<const CBlock>& block, cons
 std::pair<int, int> CWallet::Rescan(int start_height, int stop_height)
 {
     if (!m_chainman) throw WalletError(RPC_WALLET_ERROR, "Wallet is not attached to a chain");
-    std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
+    LOCK(m_chainman->Mutex());
     std::lock_guard<std::recursive_mutex> lock(m_cs);
     const auto& chain = m_chainman->ActiveChain();
     if (stop_height < 0 || stop_height > chain.Height()) stop_height = chain.Height();
@@ -776,7 +776,7 @@ CAmount CWallet::EstimateFeeRate() const
     constexpr int FEE_ESTIMATE_BLOCKS = 6;
     CAmount rate = m_fallback_fee;
     if (m_chainman) {
-        std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
+        LOCK(m_chainman->Mutex());
         std::vector<CAmount> rates;
         const node::CBlockIndex* idx = m_chainman->ActiveTip();
         for (int i = 0; i < FEE_ESTIMATE_BLOCKS && idx && idx->height > 0; ++i, idx = idx->pprev) {
@@ -810,7 +810,7 @@ std::optional<CTxOut> CWallet::FindSpentOutput(const COutPoint& prevout) const
         if (it != m_txs.end() && prevout.n < it->second.tx->vout.size()) return it->second.tx->vout[prevout.n];
     }
     if (!m_chainman) return std::nullopt;
-    std::lock_guard<std::recursive_mutex> chain_lock(m_chainman->Mutex());
+    LOCK(m_chainman->Mutex());
     if (auto coin = m_chainman->CoinsTip().GetCoin(prevout)) return coin->out;
     return std::nullopt;
 }
