@@ -5,8 +5,10 @@
 # without its lock, a call that needs a lock the caller does not hold, or a LOCKS_EXCLUDED
 # function called with the lock held fails the check (util/threadsafety.h, util/sync.h).
 #
-#     contrib/devtools/check-thread-safety.sh [BUILDDIR]      (default: ./build)
+#     contrib/devtools/check-thread-safety.sh [BUILDDIR [FILE...]]   (default: ./build, all files)
 #
+# FILE...: only these sources (paths below src/, e.g. rpc/blockchain.cpp), for a quick check
+# while editing.
 # The libtorch translation units are skipped because each costs ~25 s to parse; they hold
 # no annotated state of their own. CLANGXX (default clang++-14) and JOBS (default 2) may be
 # set in the environment. Exit status: 0 clean, 1 violations (printed), 2 usage/setup error.
@@ -14,6 +16,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=$(cd "${1:-$top/build}" 2>/dev/null && pwd) || { echo "no build directory ${1:-$top/build}" >&2; exit 2; }
+[ $# -gt 0 ] && shift
+only=("$@")
 clangxx=${CLANGXX:-clang++-14}
 jobs=${JOBS:-2}
 command -v "$clangxx" >/dev/null || { echo "$clangxx not found (depends/install-debian.sh installs clang-14)" >&2; exit 2; }
@@ -38,7 +42,11 @@ skip_pattern=$torch_pattern
 if [ "${#torch_headers[@]}" -gt 0 ]; then
     skip_pattern="$torch_pattern|#include <($(printf '%s|' "${torch_headers[@]}" | sed 's/|$//; s/\./\\./g'))>"
 fi
-mapfile -t all < <(find . -name '*.cpp' | sed 's|^\./||' | sort)
+if [ "${#only[@]}" -gt 0 ]; then
+    all=("${only[@]}")
+else
+    mapfile -t all < <(find . -name '*.cpp' | sed 's|^\./||' | sort)
+fi
 mapfile -t skipped < <(grep -lE "$skip_pattern" "${all[@]}" || true)
 mapfile -t files < <(printf '%s\n' "${all[@]}" | grep -vxF -f <(printf '%s\n' "${skipped[@]}" "") || true)
 echo "thread-safety: ${#files[@]} files with $clangxx, ${#skipped[@]} libtorch files skipped (${skipped[*]})"
