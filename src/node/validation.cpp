@@ -17,6 +17,7 @@
 #include <deque>
 #include <iostream>
 #include <limits>
+#include <thread>
 
 namespace node {
 
@@ -944,8 +945,10 @@ bool ChainstateManager::ActivateBestChainInSteps(BlockValidationState& state, co
             }
         }
         if (reached) return true;
-        // m_cs is free here: RPC and P2P threads waiting for it run before the next step.
+        // m_cs is free here: RPC and P2P threads waiting for it run before the next step. The
+        // mutex is not fair, so give a waiting thread the chance to take it before we do again.
         if (m_step_hook) m_step_hook();
+        std::this_thread::yield();
     }
 }
 
