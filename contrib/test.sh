@@ -17,6 +17,20 @@ cd build
 [ -f Makefile ] || ../configure --quiet
 make -j"$(nproc)" --no-print-directory
 
+echo "== thread-safety (clang)"
+# clang's -Wthread-safety over every non-libtorch source (contrib/devtools/check-thread-safety.sh):
+# a lock annotation violated anywhere fails the test command.
+tsa_start=$(date +%s)
+set +e
+JOBS=2 ../contrib/devtools/check-thread-safety.sh .
+tsa_rc=$?
+set -e
+echo "thread-safety: $(( $(date +%s) - tsa_start )) s"
+if [ "$tsa_rc" -ne 0 ]; then
+    echo "total: 0 passed, 1 failed"
+    exit 1
+fi
+
 echo "== unit tests (test_oda)"
 unit_log=$(mktemp)
 set +e

@@ -8,6 +8,7 @@ PACKAGES="
   libevent-dev libleveldb-dev libsecp256k1-dev libssl-dev libsqlite3-dev
   libtorch-dev libtorrent-rasterbar-dev libzmq3-dev nlohmann-json3-dev zlib1g-dev
   python3-zmq dataset-fashion-mnist
+  clang-14
 "
 missing=""
 for p in $PACKAGES; do

@@ -106,7 +106,7 @@ struct SpendBlockSetup {
 
     void ConnectOnce()
     {
-        std::lock_guard<std::recursive_mutex> lock(chainman->Mutex());
+        LOCK(chainman->Mutex());
         BlockValidationState state;
         if (!chainman->TestBlockValidity(spend_block, state, /*check_pow=*/true, /*check_merkle_root=*/true)) {
             throw std::runtime_error("bench block invalid: " + state.ToString());

@@ -83,7 +83,15 @@ PeerManager::PeerManager(CConnman& connman, AddrMan* addrman, BanMan* banman, no
     : m_connman(connman), m_addrman(addrman), m_banman(banman), m_chainman(chainman), m_mempool(mempool),
       m_opts(opts)
 {
-    m_chainman.Signals().Register(this);
+    {
+        LOCK(m_chainman.Mutex()); // the tip and the registration are one step: no tip change is missed
+        const node::CBlockIndex* tip = m_chainman.ActiveTip();
+        {
+            LOCK(m_stats_mutex);
+            m_stats_tip = tip;
+        }
+        m_chainman.Signals().Register(this);
+    }
 }
 
 PeerManager::~PeerManager() { m_chainman.Signals().Unregister(this); }
@@ -96,27 +104,41 @@ bool PeerManager::IsInitialBlockDownload() const { return m_chainman.IsInitialBl
 
 void PeerManager::UpdatedBlockTip(const CBlockIndex* new_tip, const CBlockIndex* fork_point, bool initial_download)
 {
+    {
+        LOCK(m_stats_mutex);
+        m_stats_tip = new_tip;
+    }
     if (initial_download || !new_tip) return;
     std::vector<uint256> hashes;
     for (const CBlockIndex* i = new_tip; i && i != fork_point && hashes.size() < MAX_BLOCKS_TO_ANNOUNCE_AS_HEADERS; i = i->pprev) {
         hashes.push_back(i->GetBlockHash());
     }
     std::reverse(hashes.begin(), hashes.end());
-    std::lock_guard<std::mutex> lock(m_announce_mutex);
+    LOCK(m_announce_mutex);
     m_blocks_to_announce.insert(m_blocks_to_announce.end(), hashes.begin(), hashes.end());
     m_connman.WakeMessageHandler();
 }
 
 void PeerManager::BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state)
 {
-    std::lock_guard<std::mutex> lock(m_announce_mutex);
+    LOCK(m_announce_mutex);
     m_block_verdicts.emplace_back(block->GetHash(), state);
 }
 
-void PeerManager::BlockConnected(const std::shared_ptr<const CBlock>& block, const CBlockIndex*)
+void PeerManager::BlockConnected(const std::shared_ptr<const CBlock>& block, const CBlockIndex* index)
 {
-    std::lock_guard<std::mutex> lock(m_announce_mutex);
+    {
+        LOCK(m_stats_mutex);
+        m_stats_tip = index;
+    }
+    LOCK(m_announce_mutex);
     m_connected_blocks.push_back(block);
+}
+
+void PeerManager::BlockDisconnected(const std::shared_ptr<const CBlock>&, const CBlockIndex* index)
+{
+    LOCK(m_stats_mutex);
+    m_stats_tip = index->pprev;
 }
 
 // ------------------------------------------------------------------ life cycle
@@ -147,7 +169,7 @@ void PeerManager::FinalizeNode(CNode& node)
         m_peers.erase(it);
     }
     m_orphanage.EraseForPeer(node.id);
-    std::lock_guard<std::mutex> lock(m_stats_mutex);
+    LOCK(m_stats_mutex);
     m_stats.erase(node.id);
 }
 
@@ -276,7 +298,7 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
             }
             m_connman.PushMessage(node, msgtype::GETADDR, {});
         }
-        std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+        LOCK(m_chainman.Mutex());
         // The first locator starts one block below our best header, so that a peer at the same
         // header tip still answers with at least that header, which sets its best known block.
         // Otherwise a node restarted with headers ahead of its blocks (killed mid-sync) would
@@ -333,7 +355,7 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         bool need_headers = false;
         for (const CInv& inv : invs) {
             if (inv.IsBlock()) {
-                std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+                LOCK(m_chainman.Mutex());
                 const CBlockIndex* index = m_chainman.LookupBlockIndex(inv.hash);
                 if (!index) {
                     need_headers = true;
@@ -351,7 +373,7 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
             }
         }
         if (need_headers) {
-            std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+            LOCK(m_chainman.Mutex());
             SendGetHeaders(node, peer, m_chainman.BestHeader());
         }
         if (!want.empty()) m_connman.PushMessage(node, msgtype::GETDATA, SerializeInv(want));
@@ -378,7 +400,7 @@ void PeerManager::ProcessMessage(CNode& node, Peer& peer, const std::string& com
         if (!r.empty()) throw SerializationError("trailing bytes in getheaders");
         std::vector<CBlockHeader> out;
         {
-            std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+            LOCK(m_chainman.Mutex());
             const auto& chain = m_chainman.ActiveChain();
             const CBlockIndex* start = nullptr;
             if (req.locator.empty()) {
@@ -425,6 +447,7 @@ void PeerManager::SendGetHeaders(CNode& node, Peer& peer, const CBlockIndex* fro
     peer.getheaders_pending = true;
     peer.getheaders_sent_mono = now;
     GetHeadersMessage msg;
+    LOCK(m_chainman.Mutex()); // callers usually hold it already (it is recursive)
     msg.locator = m_chainman.ActiveChain().GetLocator(from).have;
     m_connman.PushMessage(node, msgtype::GETHEADERS, SerializeToBytes(msg));
 }
@@ -441,7 +464,7 @@ void PeerManager::HandleHeaders(CNode& node, Peer& peer, const std::vector<CBloc
             return;
         }
     }
-    std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+    LOCK(m_chainman.Mutex());
     if (!m_chainman.LookupBlockIndex(headers[0].hash_prev_block)) {
         // We lack the parent: ask for the headers in between (a peer announcing a new tip
         // after a gap, or after a reorg, or before it answered our last getheaders). This is
@@ -500,7 +523,7 @@ void PeerManager::ProcessBlockVerdicts()
 {
     std::vector<std::pair<uint256, BlockValidationState>> verdicts;
     {
-        std::lock_guard<std::mutex> lock(m_announce_mutex);
+        LOCK(m_announce_mutex);
         verdicts.swap(m_block_verdicts);
     }
     for (const auto& [hash, state] : verdicts) {
@@ -531,7 +554,7 @@ void PeerManager::HandleBlock(CNode& node, Peer& peer, const std::shared_ptr<CBl
     if (pending && !new_block) m_block_sources.erase(source);
     if (!ok && state.IsInvalid()) {
         if (state.GetResult() == BlockValidationResult::BLOCK_MISSING_PREV) {
-            std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+            LOCK(m_chainman.Mutex());
             SendGetHeaders(node, peer, m_chainman.BestHeader());
             return;
         }
@@ -540,7 +563,7 @@ void PeerManager::HandleBlock(CNode& node, Peer& peer, const std::shared_ptr<CBl
     }
     if (!requested && !new_block) Misbehaving(node, peer, 20, "unrequested block " + hash.GetHex());
     if (ok) {
-        std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+        LOCK(m_chainman.Mutex());
         const CBlockIndex* index = m_chainman.LookupBlockIndex(hash);
         if (index && (!peer.best_known || CompareChainWork(index->chain_work, peer.best_known->chain_work) > 0)) {
             peer.best_known = index;
@@ -613,7 +636,7 @@ void PeerManager::ServeGetData(CNode& node, Peer& peer)
             CBlock block;
             bool found = false;
             {
-                std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+                LOCK(m_chainman.Mutex());
                 const CBlockIndex* index = m_chainman.LookupBlockIndex(inv.hash);
                 // Only blocks that passed validation are served (never an invalid one).
                 if (index && index->HaveData() && index->IsValid(node::BLOCK_VALID_TRANSACTIONS)) {
@@ -642,7 +665,7 @@ void PeerManager::ServeGetData(CNode& node, Peer& peer)
 void PeerManager::RequestBlocks(CNode& node, Peer& peer)
 {
     if (!peer.best_known || peer.blocks_in_flight >= m_opts.max_blocks_in_flight_per_peer) return;
-    std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+    LOCK(m_chainman.Mutex());
     const CBlockIndex* tip = m_chainman.ActiveTip();
     if (!tip || CompareChainWork(peer.best_known->chain_work, tip->chain_work) <= 0) return;
     const auto& chain = m_chainman.ActiveChain();
@@ -673,7 +696,7 @@ void PeerManager::RequestBlocks(CNode& node, Peer& peer)
 void PeerManager::AnnounceBlocks(CNode& node, Peer& peer, const std::vector<uint256>& hashes)
 {
     if (hashes.empty()) return;
-    std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+    LOCK(m_chainman.Mutex());
     std::vector<CBlockHeader> headers;
     for (const uint256& h : hashes) {
         const CBlockIndex* index = m_chainman.LookupBlockIndex(h);
@@ -722,7 +745,7 @@ void PeerManager::SendMessages(CNode& node)
     std::vector<uint256> announce;
     std::vector<std::shared_ptr<const CBlock>> connected;
     {
-        std::lock_guard<std::mutex> lock(m_announce_mutex);
+        LOCK(m_announce_mutex);
         announce.swap(m_blocks_to_announce);
         connected.swap(m_connected_blocks);
     }
@@ -813,23 +836,24 @@ void PeerManager::UpdateStats(const CNode& node, const Peer& peer)
     s.min_ping_usec = peer.min_ping_usec;
     s.ping_wait_usec = peer.ping_nonce ? GetMonotonicMicros() - peer.ping_start_us : -1;
     s.blocks_in_flight = peer.blocks_in_flight;
-    if (peer.best_known) {
-        s.synced_headers = peer.best_known->height;
-        // Blocks we know the peer has and we have too: the common part of its chain and ours.
-        std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
-        const CBlockIndex* common = m_chainman.ActiveChain().FindFork(peer.best_known);
-        s.synced_blocks = common ? common->height : -1;
-    }
-    std::lock_guard<std::mutex> lock(m_stats_mutex);
-    m_stats[node.id] = s;
+    if (peer.best_known) s.synced_headers = peer.best_known->height;
+    LOCK(m_stats_mutex);
+    StatsEntry& entry = m_stats[node.id];
+    entry.stats = std::move(s);
+    entry.best_known = peer.best_known;
 }
 
 bool PeerManager::GetPeerStats(NodeId id, PeerStats& out) const
 {
-    std::lock_guard<std::mutex> lock(m_stats_mutex);
+    LOCK(m_stats_mutex);
     auto it = m_stats.find(id);
     if (it == m_stats.end()) return false;
-    out = it->second;
+    out = it->second.stats;
+    if (it->second.best_known) {
+        // Blocks we know the peer has and we have too: the common part of its chain and ours.
+        const CBlockIndex* common = m_stats_tip ? node::LastCommonAncestor(it->second.best_known, m_stats_tip) : nullptr;
+        out.synced_blocks = common ? common->height : -1;
+    }
     return true;
 }
 

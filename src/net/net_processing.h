@@ -18,6 +18,8 @@
 #include <net/protocol.h>
 #include <node/validationinterface.h>
 #include <uint256.h>
+#include <util/sync.h>
+#include <util/threadsafety.h>
 
 #include <atomic>
 #include <cstdint>
@@ -88,19 +90,27 @@ public:
 
     // NetEventsInterface (message thread)
     void InitializeNode(CNode& node) override;
-    void FinalizeNode(CNode& node) override;
+    void FinalizeNode(CNode& node) override LOCKS_EXCLUDED(m_stats_mutex);
     bool ProcessMessages(CNode& node) override;
-    void SendMessages(CNode& node) override;
+    void SendMessages(CNode& node) override LOCKS_EXCLUDED(m_announce_mutex, m_stats_mutex);
 
-    // ChainstateObserver (any thread, chain lock held): queue only.
-    void UpdatedBlockTip(const node::CBlockIndex* new_tip, const node::CBlockIndex* fork_point, bool initial_download) override;
-    void BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
+    // ChainstateObserver (any thread, chain lock held): queue only. They also move the tip
+    // the peer statistics are measured against (m_stats_tip), so that getpeerinfo's
+    // synced_blocks never needs the chain lock.
+    void UpdatedBlockTip(const node::CBlockIndex* new_tip, const node::CBlockIndex* fork_point, bool initial_download) override
+        LOCKS_EXCLUDED(m_announce_mutex, m_stats_mutex);
+    void BlockConnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override
+        LOCKS_EXCLUDED(m_announce_mutex, m_stats_mutex);
+    void BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override
+        LOCKS_EXCLUDED(m_stats_mutex);
     /** Full validation's verdict on a block, possibly long after it arrived: the peer
      *  that sent an invalid one is punished (by the message thread). */
-    void BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state) override;
+    void BlockChecked(const std::shared_ptr<const CBlock>& block, const BlockValidationState& state) override
+        LOCKS_EXCLUDED(m_announce_mutex);
 
-    /** Stats for getpeerinfo; false if the peer is unknown. Thread-safe. */
-    bool GetPeerStats(NodeId id, PeerStats& out) const;
+    /** Stats for getpeerinfo; false if the peer is unknown. Thread-safe; takes only
+     *  m_stats_mutex (never the chain lock). */
+    bool GetPeerStats(NodeId id, PeerStats& out) const LOCKS_EXCLUDED(m_stats_mutex);
     /** Asks every peer for a ping (RPC ping). Thread-safe. */
     void RequestPingAll() { m_ping_requested = true; }
     /** True while we are catching up (initial block download). */
@@ -122,10 +132,12 @@ private:
     void AnnounceBlocks(CNode& node, Peer& peer, const std::vector<uint256>& hashes);
     void AnnounceTransactions(CNode& node, Peer& peer);
     void ProcessOrphansOf(const uint256& parent);
-    void UpdateStats(const CNode& node, const Peer& peer);
+    /** Copies the peer's getpeerinfo fields into m_stats (after each message and send
+     *  round): only data the message thread owns, no chain lock. */
+    void UpdateStats(const CNode& node, const Peer& peer) LOCKS_EXCLUDED(m_stats_mutex);
     void RemoveBlockRequest(const uint256& hash);
     /** Punishes the senders of the blocks BlockChecked found invalid (message thread). */
-    void ProcessBlockVerdicts();
+    void ProcessBlockVerdicts() LOCKS_EXCLUDED(m_announce_mutex);
     /** The one place a peer is punished for an invalid block, whether the verdict came at once
      *  or later; false (no punishment) for results that are not the block's fault. */
     bool PunishInvalidBlock(NodeId id, const uint256& hash, const BlockValidationState& state);
@@ -151,13 +163,25 @@ private:
     std::map<uint256, NodeId> m_block_sources;
 
     // Filled by validation callbacks, drained by the message thread.
-    std::mutex m_announce_mutex;
-    std::vector<uint256> m_blocks_to_announce;
-    std::vector<std::shared_ptr<const CBlock>> m_connected_blocks;
-    std::vector<std::pair<uint256, BlockValidationState>> m_block_verdicts;
+    Mutex m_announce_mutex;
+    std::vector<uint256> m_blocks_to_announce GUARDED_BY(m_announce_mutex);
+    std::vector<std::shared_ptr<const CBlock>> m_connected_blocks GUARDED_BY(m_announce_mutex);
+    std::vector<std::pair<uint256, BlockValidationState>> m_block_verdicts GUARDED_BY(m_announce_mutex);
 
-    mutable std::mutex m_stats_mutex;
-    std::map<NodeId, PeerStats> m_stats;
+    /** getpeerinfo's snapshot: written by the message thread (UpdateStats) and the chain
+     *  callbacks (m_stats_tip), read by RPC threads. A leaf lock: nothing is taken under it. */
+    mutable Mutex m_stats_mutex;
+    struct StatsEntry {
+        PeerStats stats;
+        /** The peer's best known block (synced_headers); synced_blocks is its common
+         *  ancestor with m_stats_tip, found in GetPeerStats. CBlockIndex pointers and their
+         *  pprev/height/skip links never change once published, so no chain lock is needed. */
+        const node::CBlockIndex* best_known{nullptr};
+    };
+    std::map<NodeId, StatsEntry> m_stats GUARDED_BY(m_stats_mutex);
+    /** Our active tip as validation last reported it (set under the chain lock by the
+     *  synchronous callbacks, so it follows the chain block by block). */
+    const node::CBlockIndex* m_stats_tip GUARDED_BY(m_stats_mutex){nullptr};
     std::atomic<bool> m_ping_requested{false};
 };
 

@@ -38,7 +38,7 @@ constexpr int64_t NEARLY_FULL_MARGIN = 4000;
 
 BlockSelection SelectBlockTransactions(const CTxMemPool& pool, const BlockSelectionOptions& options)
 {
-    std::lock_guard<std::recursive_mutex> lock(pool.cs);
+    LOCK(pool.cs);
     const auto& entries = pool.EntriesLocked();
 
     BlockSelection result;

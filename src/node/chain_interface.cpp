@@ -7,6 +7,7 @@
 #include <node/policy.h>
 #include <node/validation.h>
 #include <node/validationinterface.h>
+#include <util/sync.h>
 
 #include <algorithm>
 #include <mutex>
@@ -81,7 +82,7 @@ public:
     std::optional<interfaces::BlockInfo> GetTip() override
     {
         if (!m_node.chainman) return std::nullopt;
-        std::lock_guard lock(m_node.chainman->Mutex());
+        LOCK(m_node.chainman->Mutex());
         const CBlockIndex* tip = m_node.chainman->ActiveTip();
         if (!tip) return std::nullopt;
         return InfoOf(*tip);
@@ -92,7 +93,7 @@ public:
     std::optional<interfaces::BlockInfo> FindActiveBlock(const uint256& hash) override
     {
         if (!m_node.chainman) return std::nullopt;
-        std::lock_guard lock(m_node.chainman->Mutex());
+        LOCK(m_node.chainman->Mutex());
         const CBlockIndex* idx = m_node.chainman->LookupBlockIndex(hash);
         if (!idx || !m_node.chainman->ActiveChain().Contains(idx)) return std::nullopt;
         return InfoOf(*idx);
@@ -101,7 +102,7 @@ public:
     std::optional<int> FindFirstBlockWithTimeAtLeast(int64_t min_time) override
     {
         if (!m_node.chainman) return std::nullopt;
-        std::lock_guard lock(m_node.chainman->Mutex());
+        LOCK(m_node.chainman->Mutex());
         const CChain& chain = m_node.chainman->ActiveChain();
         // Block times are not monotonic, so a linear walk (as the wallet's rescan start always was).
         for (int h = 0; h <= chain.Height(); ++h) {
@@ -116,7 +117,7 @@ public:
     {
         if (start < 0) start = 0;
         if (!m_node.chainman) return std::make_pair(start, start - 1);
-        std::lock_guard lock(m_node.chainman->Mutex());
+        LOCK(m_node.chainman->Mutex());
         const CChain& chain = m_node.chainman->ActiveChain();
         if (stop < 0 || stop > chain.Height()) stop = chain.Height();
         for (int h = start; h <= stop; ++h) {
@@ -161,7 +162,7 @@ public:
     std::optional<CTxOut> GetUnspentOutput(const COutPoint& outpoint) override
     {
         if (!m_node.chainman) return std::nullopt;
-        std::lock_guard lock(m_node.chainman->Mutex());
+        LOCK(m_node.chainman->Mutex());
         if (auto coin = m_node.chainman->CoinsTip().GetCoin(outpoint)) return coin->out;
         return std::nullopt;
     }
@@ -176,7 +177,7 @@ public:
         auto handler = std::make_unique<NotificationsHandler>(m_node.chainman->Signals(), notifications);
         // Under the chainstate lock: nothing is connected or disconnected between the
         // subscriber's catch-up and its registration, so it misses no event and sees none twice.
-        std::lock_guard lock(m_node.chainman->Mutex());
+        LOCK(m_node.chainman->Mutex());
         catch_up();
         handler->Connect();
         return handler;

@@ -2,6 +2,7 @@
 
 #include <consensus/block_check.h>
 #include <node/validation.h>
+#include <util/sync.h>
 
 #include <algorithm>
 #include <mutex>
@@ -25,7 +26,7 @@ std::vector<CAmount> BlockFeeRates(const CBlock& block, const BlockUndo& undo)
 
 std::optional<CAmount> MedianFeeRate(const ChainstateManager& chainman, int blocks)
 {
-    std::lock_guard lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     std::vector<CAmount> rates;
     const CBlockIndex* idx = chainman.ActiveTip();
     for (int i = 0; i < blocks && idx && idx->height > 0; ++i, idx = idx->pprev) {

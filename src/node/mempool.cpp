@@ -80,26 +80,26 @@ void CTxMemPool::Unindex(const CTxMemPoolEntry& e)
 
 bool CTxMemPool::Exists(const uint256& txid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_entries.count(txid) > 0;
 }
 
 bool CTxMemPool::ExistsWtxid(const uint256& wtxid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_wtxid_to_txid.count(wtxid) > 0;
 }
 
 CTransactionRef CTxMemPool::Get(const uint256& txid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     auto it = m_entries.find(txid);
     return it == m_entries.end() ? nullptr : it->second.GetSharedTx();
 }
 
 std::optional<CTxMemPoolEntry> CTxMemPool::GetEntry(const uint256& txid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     auto it = m_entries.find(txid);
     if (it == m_entries.end()) return std::nullopt;
     return it->second;
@@ -107,7 +107,7 @@ std::optional<CTxMemPoolEntry> CTxMemPool::GetEntry(const uint256& txid) const
 
 std::optional<uint256> CTxMemPool::GetSpender(const COutPoint& outpoint) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     auto it = m_spent_by.find(outpoint);
     if (it == m_spent_by.end()) return std::nullopt;
     return it->second;
@@ -115,7 +115,7 @@ std::optional<uint256> CTxMemPool::GetSpender(const COutPoint& outpoint) const
 
 std::optional<CTxOut> CTxMemPool::GetUnconfirmedOutput(const COutPoint& outpoint) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     auto it = m_entries.find(outpoint.hash);
     if (it == m_entries.end() || outpoint.n >= it->second.GetTx().vout.size()) return std::nullopt;
     return it->second.GetTx().vout[outpoint.n];
@@ -123,37 +123,37 @@ std::optional<CTxOut> CTxMemPool::GetUnconfirmedOutput(const COutPoint& outpoint
 
 size_t CTxMemPool::Size() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_entries.size();
 }
 
 int64_t CTxMemPool::TotalVSize() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_total_vsize;
 }
 
 CAmount CTxMemPool::TotalFee() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_total_fee;
 }
 
 size_t CTxMemPool::DynamicMemoryUsage() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_usage;
 }
 
 uint64_t CTxMemPool::GetSequence() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     return m_sequence;
 }
 
 std::vector<uint256> CTxMemPool::Txids() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::vector<uint256> out;
     out.reserve(m_entries.size());
     for (const auto& [txid, _] : m_entries) out.push_back(txid);
@@ -162,7 +162,7 @@ std::vector<uint256> CTxMemPool::Txids() const
 
 std::vector<CTxMemPoolEntry> CTxMemPool::EntriesByAncestorScore() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::vector<CTxMemPoolEntry> out;
     out.reserve(m_entries.size());
     for (const MemPoolScore& s : m_by_ancestor_score) out.push_back(m_entries.at(s.txid));
@@ -171,7 +171,7 @@ std::vector<CTxMemPoolEntry> CTxMemPool::EntriesByAncestorScore() const
 
 std::set<uint256> CTxMemPool::CalculateAncestors(const uint256& txid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::set<uint256> result;
     auto it = m_entries.find(txid);
     if (it == m_entries.end()) return result;
@@ -189,7 +189,7 @@ std::set<uint256> CTxMemPool::CalculateAncestors(const uint256& txid) const
 
 std::set<uint256> CTxMemPool::CalculateDescendants(const uint256& txid) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::set<uint256> result;
     auto it = m_entries.find(txid);
     if (it == m_entries.end()) return result;
@@ -208,7 +208,7 @@ std::set<uint256> CTxMemPool::CalculateDescendants(const uint256& txid) const
 bool CTxMemPool::CheckPackageLimits(const CTransaction& tx, int64_t vsize, const MemPoolLimits& limits,
                                     std::string& reason, std::string& debug) const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::set<uint256> ancestors;
     std::vector<uint256> todo;
     for (const CTxIn& in : tx.vin) {
@@ -249,7 +249,7 @@ bool CTxMemPool::CheckPackageLimits(const CTransaction& tx, int64_t vsize, const
 
 CFeeRate CTxMemPool::GetMinFee() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     if (!m_block_since_last_bump || m_rolling_min_fee == 0) return CFeeRate(m_rolling_min_fee);
     int64_t now = Now();
     int64_t halflife = ROLLING_FEE_HALFLIFE;
@@ -312,7 +312,7 @@ void CTxMemPool::RecomputeTotals(const uint256& txid)
 
 void CTxMemPool::AddUnchecked(CTxMemPoolEntry entry)
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     const uint256 txid = entry.GetTxid();
     if (m_entries.count(txid)) return;
     entry.m_sequence = ++m_sequence;
@@ -406,7 +406,7 @@ void CTxMemPool::RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReas
 
 void CTxMemPool::RemoveRecursive(const CTransaction& tx, MemPoolRemovalReason reason)
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::set<uint256> stage;
     const uint256& txid = tx.GetTxid();
     if (m_entries.count(txid)) {
@@ -427,7 +427,7 @@ void CTxMemPool::RemoveRecursive(const CTransaction& tx, MemPoolRemovalReason re
 
 void CTxMemPool::RemoveForBlock(const std::vector<CTransactionRef>& vtx, uint32_t /*block_height*/)
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     for (const CTransactionRef& tx : vtx) {
         const uint256& txid = tx->GetTxid();
         if (m_entries.count(txid)) RemoveStaged({txid}, MemPoolRemovalReason::BLOCK);
@@ -445,7 +445,7 @@ void CTxMemPool::RemoveForBlock(const std::vector<CTransactionRef>& vtx, uint32_
 
 void CTxMemPool::RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)>& should_remove)
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::set<uint256> stage;
     for (const auto& [txid, e] : m_entries) {
         if (should_remove(e)) {
@@ -458,7 +458,7 @@ void CTxMemPool::RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)
 
 size_t CTxMemPool::Expire(int64_t cutoff_time)
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::set<uint256> stage;
     for (const auto& [txid, e] : m_entries) {
         if (e.GetTime() < cutoff_time) {
@@ -472,7 +472,7 @@ size_t CTxMemPool::Expire(int64_t cutoff_time)
 
 std::vector<uint256> CTxMemPool::TrimToSize(size_t limit_bytes)
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     std::vector<uint256> evicted;
     while (!m_entries.empty() && m_usage > limit_bytes) {
         const MemPoolScore worst = *m_by_descendant_score.begin();
@@ -490,14 +490,14 @@ std::vector<uint256> CTxMemPool::TrimToSize(size_t limit_bytes)
 
 void CTxMemPool::LimitSize()
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     Expire(Now() - m_opts.expiry_seconds);
     TrimToSize(size_t(m_opts.max_size_bytes));
 }
 
 void CTxMemPool::Check() const
 {
-    std::lock_guard<std::recursive_mutex> lock(cs);
+    LOCK(cs);
     auto fail = [](const std::string& what) { throw std::logic_error("mempool inconsistent: " + what); };
     int64_t vsize = 0;
     CAmount fee = 0;

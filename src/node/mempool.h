@@ -12,11 +12,14 @@
 // AcceptToMemoryPool (node/mempool_accept.h), which checks them against the
 // chain and these policy limits, then calls AddUnchecked.
 //
-// Thread safety: every public method takes `cs` itself. `cs` is recursive and
-// public so a caller that needs several calls to see one consistent pool (the
-// acceptance code, the block assembler, RPCs listing the pool) can hold it
-// across them. Lock order: the chainstate's mutex before `cs`, never the other
-// way round.
+// Thread safety: every member is GUARDED_BY(cs) (checked by clang's analysis,
+// contrib/devtools/check-thread-safety.sh). Every public method takes `cs`
+// itself, except EntriesLocked(), which returns a reference into the pool and
+// so requires the caller to hold `cs` (EXCLUSIVE_LOCKS_REQUIRED). `cs` is a
+// public RecursiveMutex so a caller that needs several calls to see one
+// consistent pool (the acceptance code, the block assembler, RPCs listing the
+// pool) can hold it across them: `LOCK(pool.cs);`. Lock order: the chainstate's
+// mutex before `cs`, never the other way round.
 #ifndef ODA_NODE_MEMPOOL_H
 #define ODA_NODE_MEMPOOL_H
 
@@ -26,6 +29,8 @@
 #include <node/mempool_removal_reason.h>
 #include <primitives/transaction.h>
 #include <uint256.h>
+#include <util/sync.h>
+#include <util/threadsafety.h>
 
 #include <cstdint>
 #include <functional>
@@ -90,7 +95,7 @@ public:
     CTxMemPool(const CTxMemPool&) = delete;
     CTxMemPool& operator=(const CTxMemPool&) = delete;
 
-    mutable std::recursive_mutex cs;
+    mutable RecursiveMutex cs;
 
     const MemPoolOptions& Options() const { return m_opts; }
     int64_t Now() const;
@@ -165,7 +170,7 @@ public:
 
     // ------------------------------------------- direct access (hold cs)
     /** All entries by txid. The caller must hold `cs` for as long as it uses the reference. */
-    const std::map<uint256, CTxMemPoolEntry>& EntriesLocked() const { return m_entries; }
+    const std::map<uint256, CTxMemPoolEntry>& EntriesLocked() const EXCLUSIVE_LOCKS_REQUIRED(cs) { return m_entries; }
 
     /** Checks all internal invariants (totals, links, indexes); for tests. Throws std::logic_error. */
     void Check() const;
@@ -180,28 +185,28 @@ private:
 
     static MemPoolScore AncestorScore(const CTxMemPoolEntry& e);
     static MemPoolScore DescendantScore(const CTxMemPoolEntry& e);
-    void Index(const CTxMemPoolEntry& e);
-    void Unindex(const CTxMemPoolEntry& e);
+    void Index(const CTxMemPoolEntry& e) EXCLUSIVE_LOCKS_REQUIRED(cs);
+    void Unindex(const CTxMemPoolEntry& e) EXCLUSIVE_LOCKS_REQUIRED(cs);
     /** Recomputes an entry's ancestor and descendant totals from the graph. */
-    void RecomputeTotals(const uint256& txid);
-    void RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReason reason);
-    void TrackPackageRemoved(const CFeeRate& rate);
+    void RecomputeTotals(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(cs);
+    void RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReason reason) EXCLUSIVE_LOCKS_REQUIRED(cs);
+    void TrackPackageRemoved(const CFeeRate& rate) EXCLUSIVE_LOCKS_REQUIRED(cs);
 
     MemPoolOptions m_opts;
-    std::map<uint256, CTxMemPoolEntry> m_entries;
-    std::map<uint256, uint256> m_wtxid_to_txid;
-    std::map<COutPoint, uint256> m_spent_by;
-    std::set<MemPoolScore, AncestorScoreBetter> m_by_ancestor_score;
-    std::set<MemPoolScore, DescendantScoreWorse> m_by_descendant_score;
+    std::map<uint256, CTxMemPoolEntry> m_entries GUARDED_BY(cs);
+    std::map<uint256, uint256> m_wtxid_to_txid GUARDED_BY(cs);
+    std::map<COutPoint, uint256> m_spent_by GUARDED_BY(cs);
+    std::set<MemPoolScore, AncestorScoreBetter> m_by_ancestor_score GUARDED_BY(cs);
+    std::set<MemPoolScore, DescendantScoreWorse> m_by_descendant_score GUARDED_BY(cs);
 
-    int64_t m_total_vsize{0};
-    CAmount m_total_fee{0};
-    size_t m_usage{0};
-    uint64_t m_sequence{0};
+    int64_t m_total_vsize GUARDED_BY(cs){0};
+    CAmount m_total_fee GUARDED_BY(cs){0};
+    size_t m_usage GUARDED_BY(cs){0};
+    uint64_t m_sequence GUARDED_BY(cs){0};
 
-    mutable CAmount m_rolling_min_fee{0}; //!< units/kvB
-    mutable int64_t m_last_rolling_update{0};
-    mutable bool m_block_since_last_bump{false};
+    mutable CAmount m_rolling_min_fee GUARDED_BY(cs){0}; //!< units/kvB
+    mutable int64_t m_last_rolling_update GUARDED_BY(cs){0};
+    mutable bool m_block_since_last_bump GUARDED_BY(cs){false};
 };
 
 /** Height given to coins created by pool transactions (they are in no block yet). */

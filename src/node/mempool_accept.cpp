@@ -48,7 +48,7 @@ MempoolAcceptResult AcceptToMemoryPoolAt(const MempoolChainView& view, CTxMemPoo
         return Reject(r, TxValidationResult::TX_PREMATURE_SPEND, "non-final");
     }
 
-    std::lock_guard<std::recursive_mutex> lock(pool.cs);
+    LOCK(pool.cs);
 
     // 4. Already here.
     if (pool.ExistsWtxid(tx.GetWtxid())) {

@@ -12,8 +12,13 @@ MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
     const node::CBlockIndex* tip = chainman.ActiveTip();
     view.tip_height = tip ? tip->height : -1;
     view.tip_median_time_past = tip ? tip->GetMedianTimePast() : 0;
-    view.get_coin = [&chainman](const COutPoint& outpoint) { return chainman.CoinsTip().GetCoin(outpoint); };
+    // Called only while the caller holds the chain lock (a MempoolChainView is used under it).
+    view.get_coin = [&chainman](const COutPoint& outpoint) {
+        AssertLockHeld(chainman.Mutex());
+        return chainman.CoinsTip().GetCoin(outpoint);
+    };
     view.check_registry = [&chainman](const CTransaction& tx, TxValidationState& state) {
+        AssertLockHeld(chainman.Mutex());
         return oda::chain::CheckRegistryTransaction(chainman.RegistryTip(), tx, static_cast<uint32_t>(chainman.ActiveHeight() + 1),
                                                     chainman.Consensus(), state);
     };
@@ -23,7 +28,7 @@ MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
 MempoolAcceptResult AcceptToMemoryPool(node::ChainstateManager& chainman, CTxMemPool& pool, const CTransactionRef& tx,
                                        bool test_accept, bool bypass_limits)
 {
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     if (chainman.FatalErrorOccurred()) {
         // The chain state may be behind what was written: accept nothing until restarted.
         MempoolAcceptResult refused;

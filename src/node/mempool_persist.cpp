@@ -12,7 +12,7 @@ bool DumpMempool(const CTxMemPool& pool, const std::filesystem::path& path, std:
 {
     DataStream out;
     {
-        std::lock_guard<std::recursive_mutex> lock(pool.cs);
+        LOCK(pool.cs);
         std::vector<const CTxMemPoolEntry*> entries;
         for (const auto& [txid, e] : pool.EntriesLocked()) entries.push_back(&e);
         // Parents first, so loading never sees a child before its parent.
@@ -62,7 +62,7 @@ bool LoadMempool(node::ChainstateManager& chainman, CTxMemPool& pool, const std:
                 ++stats.expired;
                 continue;
             }
-            std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+            LOCK(chainman.Mutex());
             MempoolAcceptOptions options;
             options.accept_time = time;
             if (AcceptToMemoryPoolAt(ChainViewAtTip(chainman), pool, tx, options).IsValid()) {

@@ -11,13 +11,13 @@ void MempoolChainSync::BlockConnected(const std::shared_ptr<const CBlock>& block
 
 void MempoolChainSync::TransactionsDisconnected(const std::vector<CTransactionRef>& txs)
 {
-    std::lock_guard<std::recursive_mutex> chain_lock(m_chainman.Mutex());
+    LOCK(m_chainman.Mutex());
     const node::CBlockIndex* tip = m_chainman.ActiveTip();
     if (!tip) return;
     MempoolChainView view = ChainViewAtTip(m_chainman);
     MempoolAcceptOptions opts;
     opts.bypass_limits = true;
-    std::lock_guard<std::recursive_mutex> pool_lock(m_pool.cs);
+    LOCK(m_pool.cs);
     for (const CTransactionRef& tx : txs) {
         if (tx->IsCoinBase()) continue;
         AcceptToMemoryPoolAt(view, m_pool, tx, opts); // failures are dropped

@@ -51,7 +51,7 @@ BlockAssembler::BlockAssembler(node::ChainstateManager& chainman, const CTxMemPo
 std::unique_ptr<BlockTemplate> BlockAssembler::CreateNewBlock(const ScriptBytes& coinbase_script, std::string& error,
                                                               const std::optional<std::vector<CTransactionRef>>& txs)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_chainman.Mutex());
+    LOCK(m_chainman.Mutex());
     const node::CBlockIndex* tip = m_chainman.ActiveTip();
     if (!tip) {
         error = "no chain tip";

@@ -17,6 +17,8 @@
 #include <cinttypes>
 #include <deque>
 #include <iostream>
+#include <limits>
+#include <thread>
 
 namespace node {
 
@@ -66,7 +68,7 @@ ChainstateManager::ChainstateManager(const ChainParams& params, ChainstateOption
 
 ChainstateManager::~ChainstateManager()
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     // A failure here is reported by FatalError (there is nobody left to act on it).
     if (m_state_tip) FlushStateToDisk(FlushMode::ALWAYS);
 }
@@ -76,13 +78,15 @@ ChainstateManager::~ChainstateManager()
 void ChainstateManager::SetFatalErrorHandler(std::function<void(const std::string&)> handler)
 {
     std::string message;
+    std::function<void(const std::string&)> call;
     {
-        std::lock_guard<std::mutex> lock(m_fatal_mutex);
+        LOCK(m_fatal_mutex);
         m_fatal_handler = std::move(handler);
         if (!m_fatal || !m_fatal_handler) return;
         message = m_fatal_message;
+        call = m_fatal_handler;
     }
-    m_fatal_handler(message);
+    call(message);
 }
 
 bool ChainstateManager::FatalError(const std::string& message)
@@ -91,7 +95,7 @@ bool ChainstateManager::FatalError(const std::string& message)
     std::function<void(const std::string&)> handler;
     {
         // Not Mutex(): observers (the wallet) may report from their own locks.
-        std::lock_guard<std::mutex> lock(m_fatal_mutex);
+        LOCK(m_fatal_mutex);
         if (m_fatal) return false; // already stopping: the first error was reported
         m_fatal_message = message;
         m_fatal = true;
@@ -106,7 +110,7 @@ bool ChainstateManager::FatalError(const std::string& message)
 bool ChainstateManager::RefuseAfterFatal(BlockValidationState& state) const
 {
     if (!m_fatal) return true;
-    std::lock_guard<std::mutex> lock(m_fatal_mutex);
+    LOCK(m_fatal_mutex);
     return state.Error("shutting down after a fatal error: " + m_fatal_message);
 }
 
@@ -138,7 +142,7 @@ int64_t ChainstateManager::Now() const
 
 bool ChainstateManager::Load(std::string& error)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     const std::string& fault = m_options.test_fault;
     if (!fault.empty() && fault != "blockwrite" && fault != "undowrite" && fault != "coinsflush" && fault != "diskspace") {
         error = "Unknown -testfaultinject point '" + fault + "' (blockwrite, undowrite, coinsflush, diskspace)";
@@ -196,7 +200,9 @@ bool ChainstateManager::Load(std::string& error)
 
         BlockValidationState state;
         // The throwing variants: a failure here is an init error (the caller reports it).
-        if (!ActivateBestChainLocked(state)) {
+        // Start-up connects in one go: nothing else uses the chain yet.
+        bool reached = false;
+        if (!ActivateBestChainLocked(state, std::numeric_limits<int>::max(), reached)) {
             error = "Cannot activate the best chain: " + state.ToString();
             return false;
         }
@@ -243,6 +249,7 @@ bool ChainstateManager::LoadBlockIndex()
 {
     bool ok = true;
     m_block_tree->ForEachBlock([&](const uint256& hash, const DiskBlockIndex& rec) {
+        AssertLockHeld(m_cs); // ForEachBlock calls back on this thread
         if (rec.header.GetHash() != hash) {
             ok = false;
             return;
@@ -319,6 +326,7 @@ void ChainstateManager::Reindex()
     size_t loaded = 0;
 
     auto accept = [&](std::shared_ptr<const CBlock> block, const FlatFilePos& pos) {
+        AssertLockHeld(m_cs); // called below, within Reindex
         std::deque<std::pair<std::shared_ptr<const CBlock>, FlatFilePos>> queue;
         queue.emplace_back(std::move(block), pos);
         while (!queue.empty()) {
@@ -336,6 +344,7 @@ void ChainstateManager::Reindex()
 
     for (int32_t file = 0;; ++file) {
         bool exists = m_block_store->ScanFile(file, [&](const CBlock& block, const FlatFilePos& pos) {
+            AssertLockHeld(m_cs); // ScanFile calls back on this thread
             const uint256 hash = block.GetHash();
             CBlockIndex* known = LookupBlockIndex(hash);
             if (known && known->HaveData()) return;
@@ -383,19 +392,19 @@ CBlockIndex* ChainstateManager::LookupBlockIndex(const uint256& hash) const
 
 const CBlockIndex* ChainstateManager::ActiveTip() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_chain.Tip();
 }
 
 int ChainstateManager::ActiveHeight() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_chain.Height();
 }
 
 const CBlockIndex* ChainstateManager::BestHeader() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_best_header;
 }
 
@@ -459,7 +468,7 @@ bool ChainstateManager::AcceptBlockHeader(const CBlockHeader& header, BlockValid
 bool ChainstateManager::ProcessNewBlockHeaders(const std::vector<CBlockHeader>& headers, BlockValidationState& state,
                                                const CBlockIndex** last)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (!RefuseAfterFatal(state)) return false;
     for (const CBlockHeader& header : headers) {
         CBlockIndex* index = nullptr;
@@ -547,41 +556,32 @@ bool ChainstateManager::AcceptBlock(const std::shared_ptr<const CBlock>& block, 
 bool ChainstateManager::ProcessNewBlock(const std::shared_ptr<const CBlock>& block, bool force_processing,
                                         bool* new_block, BlockValidationState* state_out)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
     if (new_block) *new_block = false;
-    BlockValidationState refused;
-    if (!RefuseAfterFatal(refused)) {
-        if (state_out) *state_out = refused;
-        return false;
-    }
-    try {
-        return ProcessNewBlockLocked(block, force_processing, new_block, state_out);
-    } catch (const std::exception& e) {
-        // Disk or database failure while storing or connecting: not the block's fault, and
-        // fatal (validation.h). Memory still matches what was written before the failure.
-        if (state_out) state_out->Error(std::string("system error: ") + e.what());
-        return FatalError(std::string("System error while processing block ") + block->GetHash().GetHex() + ": " + e.what());
-    }
-}
-
-bool ChainstateManager::ProcessNewBlockLocked(const std::shared_ptr<const CBlock>& block, bool force_processing,
-                                              bool* new_block, BlockValidationState* state_out)
-{
-    BlockValidationState state;
+    const std::string system_error = "System error while processing block " + block->GetHash().GetHex();
     CBlockIndex* index = nullptr;
-    bool ok = AcceptBlock(block, state, &index, force_processing, nullptr, new_block);
-    if (!ok) {
-        if (state_out) *state_out = state;
-        LogDebug(BCLog::VALIDATION, "ProcessNewBlock: %s rejected: %s\n", block->GetHash().GetHex().c_str(),
-                 state.ToString().c_str());
-        return false;
+    {
+        LOCK(m_cs);
+        BlockValidationState refused;
+        if (!RefuseAfterFatal(refused)) {
+            if (state_out) *state_out = refused;
+            return false;
+        }
+        try {
+            if (!ProcessNewBlockLocked(block, force_processing, new_block, state_out, index)) return false;
+        } catch (const std::exception& e) {
+            // Disk or database failure while storing: not the block's fault, and fatal
+            // (validation.h). Memory still matches what was written before the failure.
+            if (state_out) state_out->Error(std::string("system error: ") + e.what());
+            return FatalError(system_error + ": " + e.what());
+        }
     }
+    // Without the lock: ActivateBestChain releases it between its steps.
     BlockValidationState activate_state;
-    if (!ActivateBestChainLocked(activate_state)) {
+    if (!ActivateBestChainInSteps(activate_state, system_error)) {
         if (state_out) *state_out = activate_state;
-        if (activate_state.IsError()) return FatalError("Cannot activate the best chain: " + activate_state.ToString());
         return false;
     }
+    LOCK(m_cs);
     // Connecting may have found this very block invalid: report why.
     if (index && (index->status & BLOCK_FAILED_VALID)) {
         if (state_out) {
@@ -591,6 +591,19 @@ bool ChainstateManager::ProcessNewBlockLocked(const std::shared_ptr<const CBlock
                 state_out->Invalid(BlockValidationResult::BLOCK_CACHED_INVALID, "duplicate-invalid");
             }
         }
+        return false;
+    }
+    return true;
+}
+
+bool ChainstateManager::ProcessNewBlockLocked(const std::shared_ptr<const CBlock>& block, bool force_processing,
+                                              bool* new_block, BlockValidationState* state_out, CBlockIndex*& index)
+{
+    BlockValidationState state;
+    if (!AcceptBlock(block, state, &index, force_processing, nullptr, new_block)) {
+        if (state_out) *state_out = state;
+        LogDebug(BCLog::VALIDATION, "ProcessNewBlock: %s rejected: %s\n", block->GetHash().GetHex().c_str(),
+                 state.ToString().c_str());
         return false;
     }
     return true;
@@ -609,7 +622,7 @@ bool ChainstateManager::ShouldSkipScripts(const CBlockIndex* index) const
 }
 
 bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index,
-                                     StateCache& state_view, BlockUndo& undo, bool just_check)
+                                     StateCache& state_view, BlockUndo& undo)
 {
     CoinsViewCache& view = state_view.Coins();
     const uint256 hash = block.GetHash();
@@ -755,6 +768,7 @@ DisconnectResult ChainstateManager::DisconnectBlock(const CBlock& block, const C
 
 bool ChainstateManager::ReadBlock(const CBlockIndex* index, CBlock& block, std::string* error) const
 {
+    LOCK(m_cs); // the index's file position and the block store
     std::string err;
     if (!index || !index->HaveData()) {
         if (error) *error = "block data not available";
@@ -769,6 +783,7 @@ bool ChainstateManager::ReadBlock(const CBlockIndex* index, CBlock& block, std::
 
 bool ChainstateManager::ReadUndo(const CBlockIndex* index, BlockUndo& undo, std::string* error) const
 {
+    LOCK(m_cs);
     std::string err;
     if (!index || !(index->status & BLOCK_HAVE_UNDO)) {
         if (error) *error = "undo data not available";
@@ -926,7 +941,8 @@ CBlockIndex* ChainstateManager::FindMostWorkChain()
 }
 
 bool ChainstateManager::ActivateBestChainStep(BlockValidationState& state, CBlockIndex* target, bool& invalid_found,
-                                              std::vector<std::vector<CTransactionRef>>& disconnected)
+                                              std::vector<std::vector<CTransactionRef>>& disconnected, int& budget,
+                                              const CBlockIndex* step_start)
 {
     const CBlockIndex* fork = m_chain.FindFork(target);
     while (m_chain.Tip() && m_chain.Tip() != fork) {
@@ -948,6 +964,12 @@ bool ChainstateManager::ActivateBestChainStep(BlockValidationState& state, CBloc
             }
             return false; // system error
         }
+        // Stop (the caller releases the lock) once the budget is spent, but never while the
+        // tip has no more work than before the step: other threads must not see a reorg
+        // half done, below the chain they saw last.
+        if (--budget <= 0 && (!step_start || CompareChainWork(m_chain.Tip()->chain_work, step_start->chain_work) > 0)) {
+            break;
+        }
     }
     PruneCandidates();
     return true;
@@ -955,26 +977,64 @@ bool ChainstateManager::ActivateBestChainStep(BlockValidationState& state, CBloc
 
 bool ChainstateManager::ActivateBestChain(BlockValidationState& state)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
-    if (!RefuseAfterFatal(state)) return false;
-    try {
-        if (ActivateBestChainLocked(state)) return true;
-    } catch (const std::exception& e) {
-        state.Error(std::string("system error: ") + e.what());
-    }
-    if (state.IsError()) return FatalError("Cannot activate the best chain: " + state.ToString());
-    return false;
+    return ActivateBestChainInSteps(state, "Cannot activate the best chain");
 }
 
-bool ChainstateManager::ActivateBestChainLocked(BlockValidationState& state)
+bool ChainstateManager::ActivateBestChainInSteps(BlockValidationState& state, const std::string& fatal_prefix)
+{
+    // One activation at a time: a second caller waits here and then finds the work done.
+    LOCK(m_activate_mutex);
+    for (;;) {
+        bool reached = false;
+        {
+            LOCK(m_cs);
+            if (!RefuseAfterFatal(state)) return false;
+            try {
+                if (!ActivateBestChainLocked(state, MAX_BLOCKS_PER_STEP, reached)) {
+                    if (state.IsError()) return FatalError("Cannot activate the best chain: " + state.ToString());
+                    return false;
+                }
+            } catch (const std::exception& e) {
+                // Disk or database failure while connecting: fatal (validation.h).
+                state.Error(std::string("system error: ") + e.what());
+                return FatalError(fatal_prefix + ": " + e.what());
+            }
+        }
+        if (reached) return true;
+        // m_cs is free here: RPC and P2P threads waiting for it run before the next step. The
+        // mutex is not fair, so give a waiting thread the chance to take it before we do again.
+        if (m_step_hook) m_step_hook();
+        std::this_thread::yield();
+    }
+}
+
+void ChainstateManager::NotifyDisconnected(const std::vector<std::vector<CTransactionRef>>& disconnected)
+{
+    if (disconnected.empty()) return;
+    // Oldest disconnected block first, transactions in block order.
+    std::vector<CTransactionRef> txs;
+    for (auto it = disconnected.rbegin(); it != disconnected.rend(); ++it) txs.insert(txs.end(), it->begin(), it->end());
+    m_signals.TransactionsDisconnected(txs);
+}
+
+bool ChainstateManager::ActivateBestChainLocked(BlockValidationState& state, int max_blocks, bool& reached)
 {
     std::vector<std::vector<CTransactionRef>> disconnected;
     const CBlockIndex* start_tip = m_chain.Tip();
+    int budget = max_blocks;
+    reached = false;
     for (;;) {
         CBlockIndex* target = FindMostWorkChain();
-        if (!target || target == m_chain.Tip()) break;
+        if (!target || target == m_chain.Tip()) {
+            reached = true;
+            break;
+        }
+        const CBlockIndex* tip_now = m_chain.Tip();
+        if (budget <= 0 && tip_now && (!start_tip || CompareChainWork(tip_now->chain_work, start_tip->chain_work) > 0)) {
+            break; // step done; the caller releases the lock and comes back
+        }
         bool invalid_found = false;
-        if (!ActivateBestChainStep(state, target, invalid_found, disconnected)) {
+        if (!ActivateBestChainStep(state, target, invalid_found, disconnected, budget, start_tip)) {
             FlushStateToDiskLocked(FlushMode::ALWAYS);
             return false;
         }
@@ -989,43 +1049,37 @@ bool ChainstateManager::ActivateBestChainLocked(BlockValidationState& state)
                   tip ? FormatISO8601DateTime(tip->time).c_str() : "");
         m_signals.UpdatedBlockTip(tip, fork, IsInitialBlockDownload());
     }
-    if (!disconnected.empty()) {
-        // Oldest disconnected block first, transactions in block order.
-        std::vector<CTransactionRef> txs;
-        for (auto it = disconnected.rbegin(); it != disconnected.rend(); ++it) txs.insert(txs.end(), it->begin(), it->end());
-        m_signals.TransactionsDisconnected(txs);
-    }
+    // A step never ends inside a reorg (see ActivateBestChainStep): the reorg is complete.
+    NotifyDisconnected(disconnected);
     return true;
 }
 
 bool ChainstateManager::InvalidateBlock(BlockValidationState& state, CBlockIndex* index)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
-    if (!RefuseAfterFatal(state)) return false;
-    if (!index->pprev) return state.Invalid(BlockValidationResult::BLOCK_CONSENSUS, "cannot-invalidate-genesis");
-    const CBlockIndex* start_tip = m_chain.Tip();
-    std::vector<std::vector<CTransactionRef>> disconnected;
-    while (m_chain.Contains(index)) {
-        std::vector<CTransactionRef> txs;
-        try {
-            if (!DisconnectTip(state, &txs)) return FatalError("Cannot disconnect the tip: " + state.ToString());
-        } catch (const std::exception& e) {
-            state.Error(std::string("system error: ") + e.what());
-            return FatalError(std::string("Cannot disconnect the tip: ") + e.what());
+    {
+        LOCK(m_cs);
+        if (!RefuseAfterFatal(state)) return false;
+        if (!index->pprev) return state.Invalid(BlockValidationResult::BLOCK_CONSENSUS, "cannot-invalidate-genesis");
+        const CBlockIndex* start_tip = m_chain.Tip();
+        std::vector<std::vector<CTransactionRef>> disconnected;
+        while (m_chain.Contains(index)) {
+            std::vector<CTransactionRef> txs;
+            try {
+                if (!DisconnectTip(state, &txs)) return FatalError("Cannot disconnect the tip: " + state.ToString());
+            } catch (const std::exception& e) {
+                state.Error(std::string("system error: ") + e.what());
+                return FatalError(std::string("Cannot disconnect the tip: ") + e.what());
+            }
+            disconnected.push_back(std::move(txs));
         }
-        disconnected.push_back(std::move(txs));
-    }
-    index->status |= BLOCK_FAILED_VALID;
-    SetDirty(index);
-    InvalidChainFound(index);
-    RebuildCandidates();
-    if (m_chain.Tip() != start_tip) {
-        m_signals.UpdatedBlockTip(m_chain.Tip(), m_chain.Tip(), IsInitialBlockDownload());
-    }
-    if (!disconnected.empty()) {
-        std::vector<CTransactionRef> txs;
-        for (auto it = disconnected.rbegin(); it != disconnected.rend(); ++it) txs.insert(txs.end(), it->begin(), it->end());
-        m_signals.TransactionsDisconnected(txs);
+        index->status |= BLOCK_FAILED_VALID;
+        SetDirty(index);
+        InvalidChainFound(index);
+        RebuildCandidates();
+        if (m_chain.Tip() != start_tip) {
+            m_signals.UpdatedBlockTip(m_chain.Tip(), m_chain.Tip(), IsInitialBlockDownload());
+        }
+        NotifyDisconnected(disconnected);
     }
     if (!ActivateBestChain(state)) return false;
     FlushStateToDisk(FlushMode::ALWAYS);
@@ -1034,26 +1088,28 @@ bool ChainstateManager::InvalidateBlock(BlockValidationState& state, CBlockIndex
 
 bool ChainstateManager::ReconsiderBlock(BlockValidationState& state, CBlockIndex* index)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
-    for (auto& [hash, b] : m_block_index) {
-        if (!(b.status & BLOCK_FAILED_MASK)) continue;
-        const bool related = b.GetAncestor(index->height) == index || index->GetAncestor(b.height) == &b;
-        if (!related) continue;
-        b.status &= ~BLOCK_FAILED_MASK;
-        SetDirty(&b);
-        if (m_best_invalid == &b) m_best_invalid = nullptr;
-        if (b.IsValid(BLOCK_VALID_TREE) && (!m_best_header || CompareChainWork(b.chain_work, m_best_header->chain_work) > 0)) {
-            m_best_header = &b;
+    {
+        LOCK(m_cs);
+        for (auto& [hash, b] : m_block_index) {
+            if (!(b.status & BLOCK_FAILED_MASK)) continue;
+            const bool related = b.GetAncestor(index->height) == index || index->GetAncestor(b.height) == &b;
+            if (!related) continue;
+            b.status &= ~BLOCK_FAILED_MASK;
+            SetDirty(&b);
+            if (m_best_invalid == &b) m_best_invalid = nullptr;
+            if (b.IsValid(BLOCK_VALID_TREE) && (!m_best_header || CompareChainWork(b.chain_work, m_best_header->chain_work) > 0)) {
+                m_best_header = &b;
+            }
         }
+        RebuildCandidates();
     }
-    RebuildCandidates();
     return ActivateBestChain(state);
 }
 
 bool ChainstateManager::TestBlockValidity(const CBlock& block, BlockValidationState& state, bool check_pow,
                                           bool check_merkle_root)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     CBlockIndex* prev = m_chain.Tip();
     if (!prev || block.hash_prev_block != prev->GetBlockHash()) {
         return state.Invalid(BlockValidationResult::BLOCK_INVALID_PREV, "inconclusive-not-best-prevblk");
@@ -1069,14 +1125,14 @@ bool ChainstateManager::TestBlockValidity(const CBlock& block, BlockValidationSt
     if (!ContextualCheckBlock(block, state, prev)) return false;
     StateCache view(m_state_tip.get());
     BlockUndo undo;
-    return ConnectBlock(block, state, &index, view, undo, true);
+    return ConnectBlock(block, state, &index, view, undo);
 }
 
 // ---------------------------------------------------------------- queries
 
 std::vector<ChainTip> ChainstateManager::GetChainTips() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     std::set<const CBlockIndex*> has_child;
     for (const auto& [hash, b] : m_block_index) {
         if (b.pprev) has_child.insert(b.pprev);
@@ -1111,7 +1167,7 @@ std::vector<ChainTip> ChainstateManager::GetChainTips() const
 
 bool ChainstateManager::IsInitialBlockDownload() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     if (m_ibd_done) return false;
     const CBlockIndex* tip = m_chain.Tip();
     if (!tip || int64_t(tip->time) < Now() - MAX_TIP_AGE) return true;
@@ -1134,7 +1190,7 @@ double ChainstateManager::GuessVerificationProgress(const CBlockIndex* index) co
 
 uint64_t ChainstateManager::SizeOnDisk() const
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     return m_block_store ? m_block_store->SizeOnDisk() : 0;
 }
 
@@ -1158,7 +1214,7 @@ void ChainstateManager::WriteBlockIndex()
 
 bool ChainstateManager::FlushStateToDisk(FlushMode mode)
 {
-    std::lock_guard<std::recursive_mutex> lock(m_cs);
+    LOCK(m_cs);
     try {
         FlushStateToDiskLocked(mode);
         return true;

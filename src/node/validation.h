@@ -5,10 +5,28 @@
 // decides which chain is best (most work; ties go to the chain whose tip block
 // arrived first).
 //
-// Locking: one std::recursive_mutex (Mutex(), the role of Bitcoin Core's
-// cs_main) guards all of it. Public functions take it themselves; a caller
-// that reads several things consistently (e.g. an RPC reading the tip and then
-// its coins) holds `std::lock_guard lock(chainman.Mutex())` around the reads.
+// Locking: one RecursiveMutex (Mutex(), the role of Bitcoin Core's cs_main)
+// guards the block tree, the active chain, the UTXO set and the block files;
+// every guarded member is GUARDED_BY(m_cs) and clang's thread-safety analysis
+// (contrib/devtools/check-thread-safety.sh, run by contrib/test.sh) checks the
+// contracts below:
+//  - Take the lock themselves (callers may hold it or not): ActiveTip,
+//    ActiveHeight, BestHeader, GetChainTips, IsInitialBlockDownload,
+//    ProcessNewBlockHeaders, TestBlockValidity, FlushStateToDisk, SizeOnDisk,
+//    ReadBlock, ReadUndo, Load.
+//  - Require the caller to hold it (EXCLUSIVE_LOCKS_REQUIRED), because they
+//    return references into guarded state that are only valid under the lock:
+//    ActiveChain, CoinsTip, CoinsDB, LookupBlockIndex, GetTxIndex, ConnectBlock,
+//    DisconnectBlock. A caller writes `LOCK(chainman.Mutex());` (Mutex() is
+//    LOCK_RETURNED(m_cs), so the analysis knows which lock that is) and holds it
+//    for as long as it uses what they return.
+//  - Must be called WITHOUT it (LOCKS_EXCLUDED): ActivateBestChain,
+//    ProcessNewBlock, InvalidateBlock, ReconsiderBlock. ActivateBestChain
+//    connects in bounded steps and releases the lock between them so RPC and
+//    P2P run while a long chain is connected (see ActivateBestChain); a caller
+//    holding the lock would keep it held across the steps.
+// Lock order: m_activate_mutex, then m_cs, then the mempool's cs; m_fatal_mutex
+// is a leaf (taken with or without m_cs, never while taking another).
 // Pointers to CBlockIndex stay valid for the manager's lifetime.
 //
 // Failure modes: invalid blocks/headers are reported through
@@ -44,6 +62,8 @@
 #include <node/validationinterface.h>
 #include <primitives/block.h>
 #include <script/verify.h>
+#include <util/sync.h>
+#include <util/threadsafety.h>
 
 #include <atomic>
 #include <functional>
@@ -110,9 +130,9 @@ public:
      *  on first start, rebuilding on -reindex/-reindex-chainstate), reconnects blocks the UTXO
      *  set is behind by after a crash, and activates the best chain. False with a
      *  user-readable error (e.g. "... corrupted ... restart with -reindex") on failure. */
-    bool Load(std::string& error);
+    bool Load(std::string& error) LOCKS_EXCLUDED(m_activate_mutex);
 
-    std::recursive_mutex& Mutex() const { return m_cs; }
+    RecursiveMutex& Mutex() const LOCK_RETURNED(m_cs) { return m_cs; }
     ValidationSignals& Signals() { return m_signals; }
     const ChainParams& Params() const { return m_params; }
     const ConsensusParams& Consensus() const { return m_params.GetConsensus(); }
@@ -127,31 +147,39 @@ public:
      *  with more work than the tip (always true for blocks we asked for / submitblock).
      *  A disk/database failure returns false with state->IsError() (never throws). */
     bool ProcessNewBlock(const std::shared_ptr<const CBlock>& block, bool force_processing, bool* new_block,
-                         BlockValidationState* state = nullptr);
-    /** Connects/disconnects blocks until the tip is the most-work valid block. */
-    bool ActivateBestChain(BlockValidationState& state);
+                         BlockValidationState* state = nullptr) LOCKS_EXCLUDED(m_cs, m_activate_mutex);
+    /** Connects/disconnects blocks until the tip is the most-work valid block. Works in
+     *  steps of at most MAX_BLOCKS_PER_STEP connected blocks (a reorg's disconnections and
+     *  the connections that bring the tip back above the old tip's work are one step) and
+     *  releases Mutex() between steps, so other threads see each step's tip; it returns
+     *  only once the best valid chain is reached (or on failure). */
+    bool ActivateBestChain(BlockValidationState& state) LOCKS_EXCLUDED(m_cs, m_activate_mutex);
+    /** Blocks connected per ActivateBestChain step before the lock is released. */
+    static constexpr int MAX_BLOCKS_PER_STEP = 8;
+    /** Tests only: called after every ActivateBestChain step, with Mutex() NOT held. */
+    void SetActivateStepHookForTest(std::function<void()> hook) { m_step_hook = std::move(hook); }
 
     /** Marks a block (and its descendants) invalid, moving the tip off it. */
-    bool InvalidateBlock(BlockValidationState& state, CBlockIndex* index);
+    bool InvalidateBlock(BlockValidationState& state, CBlockIndex* index) LOCKS_EXCLUDED(m_cs, m_activate_mutex);
     /** Clears invalidity flags of the block, its ancestors and descendants, then activates. */
-    bool ReconsiderBlock(BlockValidationState& state, CBlockIndex* index);
+    bool ReconsiderBlock(BlockValidationState& state, CBlockIndex* index) LOCKS_EXCLUDED(m_cs, m_activate_mutex);
     /** Checks that `block` would be valid on top of the current tip (nothing is stored). */
     bool TestBlockValidity(const CBlock& block, BlockValidationState& state, bool check_pow = true,
                            bool check_merkle_root = true);
 
     std::vector<ChainTip> GetChainTips() const;
-    const CChain& ActiveChain() const { return m_chain; }
+    const CChain& ActiveChain() const EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_chain; }
     const CBlockIndex* ActiveTip() const;
     int ActiveHeight() const;
     const CBlockIndex* BestHeader() const;
     /** The UTXO set at the tip. Hold Mutex() while using it. */
-    CoinsViewCache& CoinsTip() { return m_state_tip->Coins(); }
-    CoinsViewDB& CoinsDB() { return m_state_db->CoinsDB(); }
-    /** The model registry at the tip (doc/oda-protocol.md section 2.5). Hold Mutex(). */
-    const oda::chain::RegistryView& RegistryTip() const { return m_state_tip->Registry(); }
+    CoinsViewCache& CoinsTip() EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_state_tip->Coins(); }
+    CoinsViewDB& CoinsDB() EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_state_db->CoinsDB(); }
+    /** The model registry at the tip (doc/oda-protocol.md section 2.5). */
+    const oda::chain::RegistryView& RegistryTip() const EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_state_tip->Registry(); }
     /** The registry as last flushed (FlushStateToDisk(ALWAYS) first to see the tip). */
-    const RegistryViewDB& RegistryDB() const { return m_state_db->RegistryDB(); }
-    CBlockIndex* LookupBlockIndex(const uint256& hash) const;
+    const RegistryViewDB& RegistryDB() const EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_state_db->RegistryDB(); }
+    CBlockIndex* LookupBlockIndex(const uint256& hash) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     bool ReadBlock(const CBlockIndex* index, CBlock& block, std::string* error = nullptr) const;
     bool ReadUndo(const CBlockIndex* index, BlockUndo& undo, std::string* error = nullptr) const;
     /** True until the tip is recent (within 24 h of now); latches to false. */
@@ -160,7 +188,7 @@ public:
     double GuessVerificationProgress(const CBlockIndex* index) const;
     /** Bytes of blk/rev files. */
     uint64_t SizeOnDisk() const;
-    TxIndex* GetTxIndex() { return m_txindex.get(); }
+    TxIndex* GetTxIndex() EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_txindex.get(); }
     /** Current "now" (mock time if set), for header time checks. */
     int64_t Now() const;
 
@@ -180,92 +208,113 @@ public:
     bool FatalErrorOccurred() const { return m_fatal.load(); }
 
     // Low-level steps, exposed for tests and the reindex path. Callers hold Mutex().
-    /** Applies block's transactions to view (coins and registry), filling undo. just_check:
-     *  no side effects outside `view` (used by TestBlockValidity). */
+    /** Applies block's transactions to view (coins and registry), filling undo. It has no side
+     *  effects outside `view` and `undo` (TestBlockValidity relies on that): the caller stores
+     *  the undo data. */
     bool ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index, StateCache& view,
-                      BlockUndo& undo, bool just_check = false);
+                      BlockUndo& undo) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     /** Reverts the block in view (coins and registry) from its undo record. */
-    DisconnectResult DisconnectBlock(const CBlock& block, const CBlockIndex* index, StateCache& view);
+    DisconnectResult DisconnectBlock(const CBlock& block, const CBlockIndex* index, StateCache& view)
+        EXCLUSIVE_LOCKS_REQUIRED(m_cs);
 
 private:
     const ChainParams& m_params;
     ChainstateOptions m_options;
-    mutable std::recursive_mutex m_cs;
+    /** Held across a whole ActivateBestChain (all its steps), so only one thread moves the
+     *  tip at a time and each caller returns on the best chain. Taken before m_cs. */
+    ::Mutex m_activate_mutex ACQUIRED_BEFORE(m_cs); // ::Mutex: the type, not the accessor Mutex()
+    mutable RecursiveMutex m_cs;
+    std::function<void()> m_step_hook; //!< set by tests before use, read by ActivateBestChain
     ValidationSignals m_signals;
 
     struct HashHasher {
         size_t operator()(const uint256& h) const { return static_cast<size_t>(h.GetUint64(0)); }
     };
-    std::unordered_map<uint256, CBlockIndex, HashHasher> m_block_index;
+    std::unordered_map<uint256, CBlockIndex, HashHasher> m_block_index GUARDED_BY(m_cs);
     struct WorkOrder {
         bool operator()(const CBlockIndex* a, const CBlockIndex* b) const;
     };
     /** Blocks with data whose whole ancestry has data, at least as much work as the tip. */
-    std::set<CBlockIndex*, WorkOrder> m_candidates;
+    std::set<CBlockIndex*, WorkOrder> m_candidates GUARDED_BY(m_cs);
     /** parent -> children whose data arrived before the parent's. */
-    std::multimap<CBlockIndex*, CBlockIndex*> m_unlinked;
-    std::set<CBlockIndex*> m_dirty_index;
-    CChain m_chain;
-    CBlockIndex* m_best_header{nullptr};
-    CBlockIndex* m_best_invalid{nullptr};
-    int32_t m_next_sequence_id{2};
-    mutable bool m_ibd_done{false};
-    int64_t m_last_flush_time{0};
-    int64_t m_last_index_write{0};
+    std::multimap<CBlockIndex*, CBlockIndex*> m_unlinked GUARDED_BY(m_cs);
+    std::set<CBlockIndex*> m_dirty_index GUARDED_BY(m_cs);
+    CChain m_chain GUARDED_BY(m_cs);
+    CBlockIndex* m_best_header GUARDED_BY(m_cs){nullptr};
+    CBlockIndex* m_best_invalid GUARDED_BY(m_cs){nullptr};
+    int32_t m_next_sequence_id GUARDED_BY(m_cs){2};
+    mutable bool m_ibd_done GUARDED_BY(m_cs){false};
+    int64_t m_last_flush_time GUARDED_BY(m_cs){0};
+    int64_t m_last_index_write GUARDED_BY(m_cs){0};
     /** The last block found invalid and why (ProcessNewBlock reports it to submitblock). */
-    std::pair<uint256, BlockValidationState> m_last_invalid;
+    std::pair<uint256, BlockValidationState> m_last_invalid GUARDED_BY(m_cs);
 
-    std::unique_ptr<BlockTreeDB> m_block_tree;
-    std::unique_ptr<BlockStore> m_block_store;
+    std::unique_ptr<BlockTreeDB> m_block_tree GUARDED_BY(m_cs);
+    std::unique_ptr<BlockStore> m_block_store GUARDED_BY(m_cs);
     /** chainstate/ (coins + registry) and the tip cache over it (node/state_cache.h). */
-    std::unique_ptr<ChainstateDB> m_state_db;
-    std::unique_ptr<StateCache> m_state_tip;
-    std::unique_ptr<TxIndex> m_txindex;
-    std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue;
-    size_t m_coins_cache_bytes{0};
+    std::unique_ptr<ChainstateDB> m_state_db GUARDED_BY(m_cs);
+    std::unique_ptr<StateCache> m_state_tip GUARDED_BY(m_cs);
+    std::unique_ptr<TxIndex> m_txindex GUARDED_BY(m_cs);
+    std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue GUARDED_BY(m_cs);
+    size_t m_coins_cache_bytes GUARDED_BY(m_cs){0};
     std::atomic<bool> m_fatal{false};
-    mutable std::mutex m_fatal_mutex; //!< guards the two below
-    std::string m_fatal_message;
-    std::function<void(const std::string&)> m_fatal_handler;
+    mutable ::Mutex m_fatal_mutex;
+    std::string m_fatal_message GUARDED_BY(m_fatal_mutex);
+    std::function<void(const std::string&)> m_fatal_handler GUARDED_BY(m_fatal_mutex);
     /** Faults of m_options.test_fault apply only after Load() (start-up writes succeed). */
-    bool m_faults_armed{false};
+    bool m_faults_armed GUARDED_BY(m_cs){false};
 
     /** Throws the injected failure when `point` is the armed test fault. */
-    void MaybeInjectFault(const char* point) const;
+    void MaybeInjectFault(const char* point) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     /** Throws BlockStoreError when fewer than MIN_DISK_SPACE + `additional` bytes are free. */
-    void CheckDiskSpace(uint64_t additional) const;
+    void CheckDiskSpace(uint64_t additional) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     /** Refuses work after a fatal error (fills state). */
-    bool RefuseAfterFatal(BlockValidationState& state) const;
-    bool ActivateBestChainLocked(BlockValidationState& state);
-    void FlushStateToDiskLocked(FlushMode mode);
+    bool RefuseAfterFatal(BlockValidationState& state) const LOCKS_EXCLUDED(m_fatal_mutex);
+    /** ActivateBestChain's loop: steps under m_cs, the lock released between them. An
+     *  exception (disk/database failure) becomes FatalError(fatal_prefix + ": " + what). */
+    bool ActivateBestChainInSteps(BlockValidationState& state, const std::string& fatal_prefix)
+        LOCKS_EXCLUDED(m_cs, m_activate_mutex);
+    /** One step: connects at most max_blocks blocks (INT_MAX: no limit) once the tip has more
+     *  work than at the start of the step (so a reorg is never left below the old tip's work).
+     *  `reached`: the tip is now the most-work valid chain. Fires UpdatedBlockTip when the
+     *  tip moved and TransactionsDisconnected when blocks were disconnected. */
+    bool ActivateBestChainLocked(BlockValidationState& state, int max_blocks, bool& reached)
+        EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** Tells observers about the transactions of the disconnected blocks (tip first). */
+    void NotifyDisconnected(const std::vector<std::vector<CTransactionRef>>& disconnected) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void FlushStateToDiskLocked(FlushMode mode) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
 
+    /** ProcessNewBlock's storing part: checks and stores the block (index: its entry). */
     bool ProcessNewBlockLocked(const std::shared_ptr<const CBlock>& block, bool force_processing, bool* new_block,
-                               BlockValidationState* state_out);
-    CBlockIndex* AddToBlockIndex(const CBlockHeader& header, const uint256& hash);
-    CBlockIndex* InsertBlockIndex(const uint256& hash);
-    bool AcceptBlockHeader(const CBlockHeader& header, BlockValidationState& state, CBlockIndex** out);
-    bool ContextualCheckBlockHeader(const CBlockHeader& header, BlockValidationState& state, const CBlockIndex* prev) const;
-    bool ContextualCheckBlock(const CBlock& block, BlockValidationState& state, const CBlockIndex* prev) const;
+                               BlockValidationState* state_out, CBlockIndex*& index) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    CBlockIndex* AddToBlockIndex(const CBlockHeader& header, const uint256& hash) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    CBlockIndex* InsertBlockIndex(const uint256& hash) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    bool AcceptBlockHeader(const CBlockHeader& header, BlockValidationState& state, CBlockIndex** out) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    bool ContextualCheckBlockHeader(const CBlockHeader& header, BlockValidationState& state, const CBlockIndex* prev) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    bool ContextualCheckBlock(const CBlock& block, BlockValidationState& state, const CBlockIndex* prev) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     bool AcceptBlock(const std::shared_ptr<const CBlock>& block, BlockValidationState& state, CBlockIndex** out,
-                     bool force_processing, const FlatFilePos* known_pos, bool* new_block);
-    void ReceivedBlockTransactions(const CBlock& block, CBlockIndex* index, const FlatFilePos& pos);
+                     bool force_processing, const FlatFilePos* known_pos, bool* new_block) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void ReceivedBlockTransactions(const CBlock& block, CBlockIndex* index, const FlatFilePos& pos) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     bool ConnectTip(BlockValidationState& state, CBlockIndex* index, std::shared_ptr<const CBlock> block,
-                    std::vector<std::shared_ptr<const CBlock>>& connected);
-    bool DisconnectTip(BlockValidationState& state, std::vector<CTransactionRef>* disconnected_txs);
-    CBlockIndex* FindMostWorkChain();
+                    std::vector<std::shared_ptr<const CBlock>>& connected) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    bool DisconnectTip(BlockValidationState& state, std::vector<CTransactionRef>* disconnected_txs) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    CBlockIndex* FindMostWorkChain() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** Moves the tip towards target; stops early once `budget` connected blocks are used up
+     *  and the tip has more work than step_start (decrements budget per connected block). */
     bool ActivateBestChainStep(BlockValidationState& state, CBlockIndex* target, bool& invalid_found,
-                               std::vector<std::vector<CTransactionRef>>& disconnected);
-    void InvalidBlockFound(CBlockIndex* index, const BlockValidationState& state);
-    void InvalidChainFound(CBlockIndex* index);
-    void PruneCandidates();
-    void RebuildCandidates();
-    void SetDirty(CBlockIndex* index) { m_dirty_index.insert(index); }
-    bool ShouldSkipScripts(const CBlockIndex* index) const;
+                               std::vector<std::vector<CTransactionRef>>& disconnected, int& budget,
+                               const CBlockIndex* step_start) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void InvalidBlockFound(CBlockIndex* index, const BlockValidationState& state) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void InvalidChainFound(CBlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void PruneCandidates() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void RebuildCandidates() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void SetDirty(CBlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_cs) { m_dirty_index.insert(index); }
+    bool ShouldSkipScripts(const CBlockIndex* index) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
 
-    bool LoadBlockIndex();
-    void Reindex();
-    bool LoadChainTip(std::string& error);
-    void WriteBlockIndex();
+    bool LoadBlockIndex() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void Reindex() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    bool LoadChainTip(std::string& error) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    void WriteBlockIndex() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
 };
 
 } // namespace node

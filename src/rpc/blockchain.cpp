@@ -32,7 +32,7 @@ namespace {
 
 std::string Hrp(const ChainstateManager& chainman) { return chainman.Params().Bech32HRP(); }
 
-const CBlockIndex* ParseBlockArg(ChainstateManager& chainman, const json& v)
+const CBlockIndex* ParseBlockArg(ChainstateManager& chainman, const json& v) EXCLUSIVE_LOCKS_REQUIRED(chainman.Mutex())
 {
     uint256 hash = ParseHashV(v, "blockhash");
     const CBlockIndex* index = chainman.LookupBlockIndex(hash);
@@ -48,14 +48,14 @@ json getblockcount(const JSONRPCRequest& request)
 json getbestblockhash(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     return chainman.ActiveTip()->GetBlockHash().GetHex();
 }
 
 json getblockhash(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const int64_t height = GetIntArg<int64_t>(request.params[0], "height");
     if (height < 0 || height > chainman.ActiveHeight()) throw JSONRPCError(RPC_INVALID_PARAMETER, "Block height out of range");
     return chainman.ActiveChain()[static_cast<int>(height)]->GetBlockHash().GetHex();
@@ -64,14 +64,14 @@ json getblockhash(const JSONRPCRequest& request)
 json getdifficulty(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     return GetDifficulty(chainman.ActiveTip()->bits);
 }
 
 json getblockchaininfo(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const CBlockIndex* tip = chainman.ActiveTip();
     const CBlockIndex* best_header = chainman.BestHeader();
     json out = json::object();
@@ -95,7 +95,7 @@ json getblockchaininfo(const JSONRPCRequest& request)
 json getblockheader(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const CBlockIndex* index = ParseBlockArg(chainman, request.params[0]);
     const bool verbose = request.params.size() < 2 || request.params[1].is_null() || request.params[1].get<bool>();
     if (!verbose) return HexStr(SerializeToBytes(index->GetBlockHeader()));
@@ -105,7 +105,7 @@ json getblockheader(const JSONRPCRequest& request)
 json getblock(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const CBlockIndex* index = ParseBlockArg(chainman, request.params[0]);
     int verbosity = 1;
     if (request.params.size() > 1 && !request.params[1].is_null()) {
@@ -142,7 +142,7 @@ json getchaintips(const JSONRPCRequest& request)
 json gettxout(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const uint256 txid = ParseHashV(request.params[0], "txid");
     const int64_t n = GetIntArg<int64_t>(request.params[1], "n");
     if (n < 0 || n > 0xffffffffLL) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid output index");
@@ -153,7 +153,7 @@ json gettxout(const JSONRPCRequest& request)
     std::optional<Coin> coin;
     if (include_mempool && request.context && request.context->mempool) {
         CTxMemPool& pool = *request.context->mempool;
-        std::lock_guard<std::recursive_mutex> pool_lock(pool.cs);
+        LOCK(pool.cs);
         if (pool.GetSpender(outpoint)) return json(nullptr);
         coin = CoinsViewMemPool(&chainman.CoinsTip(), pool).GetCoin(outpoint);
     } else {
@@ -173,7 +173,7 @@ json gettxout(const JSONRPCRequest& request)
 json gettxoutsetinfo(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     // Statistics come from the database: write the cache out first.
     chainman.FlushStateToDisk(node::FlushMode::ALWAYS);
     const CBlockIndex* tip = chainman.ActiveTip();
@@ -209,12 +209,15 @@ json invalidateblock(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
     BlockValidationState state;
+    CBlockIndex* index = nullptr;
     {
-        std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
-        CBlockIndex* index = chainman.LookupBlockIndex(ParseHashV(request.params[0], "blockhash"));
+        LOCK(chainman.Mutex());
+        index = chainman.LookupBlockIndex(ParseHashV(request.params[0], "blockhash"));
         if (!index) throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "Block not found");
-        chainman.InvalidateBlock(state, index);
     }
+    // Without the lock: activating the best chain afterwards releases it between steps.
+    // (Block index entries live as long as the ChainstateManager.)
+    chainman.InvalidateBlock(state, index);
     if (!state.IsValid()) throw JSONRPCError(RPC_DATABASE_ERROR, state.ToString());
     return json(nullptr);
 }
@@ -223,12 +226,13 @@ json reconsiderblock(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
     BlockValidationState state;
+    CBlockIndex* index = nullptr;
     {
-        std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
-        CBlockIndex* index = chainman.LookupBlockIndex(ParseHashV(request.params[0], "blockhash"));
+        LOCK(chainman.Mutex());
+        index = chainman.LookupBlockIndex(ParseHashV(request.params[0], "blockhash"));
         if (!index) throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "Block not found");
-        chainman.ReconsiderBlock(state, index);
     }
+    chainman.ReconsiderBlock(state, index);
     if (!state.IsValid()) throw JSONRPCError(RPC_DATABASE_ERROR, state.ToString());
     return json(nullptr);
 }

@@ -109,7 +109,7 @@ CFeeRate ParseMaxFeeRate(const JSONRPCRequest& r, size_t i)
 json getmempoolinfo(const JSONRPCRequest& request)
 {
     CTxMemPool& pool = EnsureMemPool(request);
-    std::lock_guard<std::recursive_mutex> lock(pool.cs);
+    LOCK(pool.cs);
     const MemPoolOptions& opts = pool.Options();
     json o = json::object();
     o["loaded"] = true;
@@ -134,7 +134,7 @@ json getrawmempool(const JSONRPCRequest& request)
     if (verbose && with_sequence) {
         throw JSONRPCError(RPC_INVALID_PARAMETER, "Verbose results cannot contain mempool sequence values.");
     }
-    std::lock_guard<std::recursive_mutex> lock(pool.cs);
+    LOCK(pool.cs);
     if (verbose) {
         json o = json::object();
         for (const auto& [txid, e] : pool.EntriesLocked()) o[txid.GetHex()] = MempoolEntryToJSON(pool, e);
@@ -153,7 +153,7 @@ json getmempoolentry(const JSONRPCRequest& request)
 {
     CTxMemPool& pool = EnsureMemPool(request);
     const uint256 txid = ParseHashV(request.params[0], "txid");
-    std::lock_guard<std::recursive_mutex> lock(pool.cs);
+    LOCK(pool.cs);
     auto it = pool.EntriesLocked().find(txid);
     if (it == pool.EntriesLocked().end()) throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "Transaction not in mempool");
     return MempoolEntryToJSON(pool, it->second);
@@ -164,7 +164,7 @@ json RelativesToJSON(const JSONRPCRequest& request, bool ancestors)
     CTxMemPool& pool = EnsureMemPool(request);
     const uint256 txid = ParseHashV(request.params[0], "txid");
     const bool verbose = ArgGiven(request, 1) && ParseVerbose(request.params[1]);
-    std::lock_guard<std::recursive_mutex> lock(pool.cs);
+    LOCK(pool.cs);
     if (!pool.Exists(txid)) throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "Transaction not in mempool");
     std::set<uint256> ids = ancestors ? pool.CalculateAncestors(txid) : pool.CalculateDescendants(txid);
     if (!verbose) {
@@ -243,8 +243,8 @@ json sendrawtransaction(const JSONRPCRequest& request)
     CTransactionRef tx = MakeTransactionRef(std::move(*mtx));
     const CFeeRate max_feerate = ParseMaxFeeRate(request, 1);
 
-    std::lock_guard<std::recursive_mutex> chain_lock(chainman.Mutex());
-    std::lock_guard<std::recursive_mutex> pool_lock(pool.cs);
+    LOCK(chainman.Mutex());
+    LOCK(pool.cs);
     if (pool.Exists(tx->GetTxid())) return tx->GetTxid().GetHex(); // already known: nothing to do
 
     auto reject = [](const MempoolAcceptResult& res) -> JSONRPCError {

@@ -67,7 +67,7 @@ json getmininginfo(const JSONRPCRequest& request)
 {
     node::ChainstateManager& chainman = EnsureChainstate(request);
     CTxMemPool& pool = EnsureMemPool(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const node::CBlockIndex* tip = chainman.ActiveTip();
     json o = json::object();
     o["blocks"] = chainman.ActiveHeight();
@@ -149,7 +149,7 @@ json getblocktemplate(const JSONRPCRequest& request)
         } catch (const std::exception&) {
             throw JSONRPCError(RPC_DESERIALIZATION_ERROR, "Block decode failed");
         }
-        std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+        LOCK(chainman.Mutex());
         const uint256 hash = block.GetHash();
         if (const node::CBlockIndex* index = chainman.LookupBlockIndex(hash)) {
             if (index->IsValid(node::BLOCK_VALID_SCRIPTS)) return "duplicate";
@@ -199,7 +199,7 @@ json submitblock(const JSONRPCRequest& request)
     }
     const uint256 hash = block->GetHash();
     {
-        std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+        LOCK(chainman.Mutex());
         if (const node::CBlockIndex* index = chainman.LookupBlockIndex(hash)) {
             if (index->status & node::BLOCK_FAILED_MASK) return "duplicate-invalid";
             if (index->HaveData()) return "duplicate";
@@ -213,7 +213,7 @@ json submitblock(const JSONRPCRequest& request)
         return r.is_null() ? json("rejected") : r;
     }
     if (!new_block) return "duplicate";
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const node::CBlockIndex* index = chainman.LookupBlockIndex(hash);
     if (index && (index->status & node::BLOCK_FAILED_MASK)) {
         return state.GetRejectReason().empty() ? json("rejected") : json(state.GetRejectReason());

@@ -12,6 +12,7 @@
 #include <rpc/server.h>
 #include <rpc/util.h>
 #include <script/address.h>
+#include <util/sync.h>
 
 using nlohmann::json;
 using oda::chain::ModelRecord;
@@ -89,7 +90,7 @@ json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<Mode
 json getregistryinfo(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     FlushForRead(chainman);
     const node::RegistryViewDB& db = chainman.RegistryDB();
     oda::chain::RegistryHasher hasher;
@@ -113,7 +114,7 @@ json getregistryinfo(const JSONRPCRequest& request)
 json listmodels(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     FlushForRead(chainman);
     const std::string hrp = chainman.Params().Bech32HRP();
     json out = json::array();
@@ -126,7 +127,7 @@ json getmodel(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
     const uint256 id = ParseHashV(request.params[0], "modelid");
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     FlushForRead(chainman);
     const node::RegistryViewDB& db = chainman.RegistryDB();
     std::optional<ModelRecord> record = db.GetModel(id);

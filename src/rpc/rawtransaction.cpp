@@ -53,7 +53,7 @@ json getrawtransaction(const JSONRPCRequest& request)
         }
     }
 
-    std::lock_guard<std::recursive_mutex> lock(chainman.Mutex());
+    LOCK(chainman.Mutex());
     const node::CBlockIndex* block_index = nullptr;
     CTransactionRef tx;
     bool given_block = ArgGiven(request, 2);

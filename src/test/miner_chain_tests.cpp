@@ -80,7 +80,8 @@ struct MinerChainFixture {
     CTransactionRef CoinbaseAt(int height)
     {
         CBlock block;
-        BOOST_REQUIRE(chainman->ReadBlock(chainman->ActiveChain()[height], block));
+        const node::CBlockIndex* index = WITH_LOCK(chainman->Mutex(), return chainman->ActiveChain()[height]);
+        BOOST_REQUIRE(chainman->ReadBlock(index, block));
         return block.vtx[0];
     }
 };
@@ -135,7 +136,7 @@ BOOST_AUTO_TEST_CASE(mine_accept_template_confirm_reorg)
 
     // Disconnecting the block returns both transactions to the pool, linked.
     BlockValidationState state;
-    BOOST_REQUIRE(chainman->InvalidateBlock(state, chainman->LookupBlockIndex(hashes[0])));
+    BOOST_REQUIRE(chainman->InvalidateBlock(state, WITH_LOCK(chainman->Mutex(), return chainman->LookupBlockIndex(hashes[0]))));
     BOOST_CHECK_EQUAL(chainman->ActiveHeight(), 101);
     BOOST_CHECK(pool->Exists(parent->GetTxid()));
     BOOST_CHECK(pool->Exists(child->GetTxid()));

@@ -102,7 +102,8 @@ struct RPCNodeFixture {
     std::string CoinbaseTxid(int height)
     {
         CBlock block;
-        BOOST_REQUIRE(node.chainman->ReadBlock(node.chainman->ActiveChain()[height], block));
+        const node::CBlockIndex* index = WITH_LOCK(node.chainman->Mutex(), return node.chainman->ActiveChain()[height]);
+        BOOST_REQUIRE(node.chainman->ReadBlock(index, block));
         return block.vtx[0]->GetTxid().GetHex();
     }
 };

@@ -17,7 +17,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <condition_variable>
 #include <map>
+#include <thread>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -107,9 +109,29 @@ struct ChainFixture {
     }
 
     /** Signed spend of `prevout` (paying to spk) into `outputs` equal outputs, leaving `fee`. */
+    bool HaveCoin(const COutPoint& outpoint)
+    {
+        LOCK(chainman->Mutex());
+        return chainman->CoinsTip().HaveCoin(outpoint);
+    }
+    CBlockIndex* Lookup(const uint256& hash)
+    {
+        LOCK(chainman->Mutex());
+        return chainman->LookupBlockIndex(hash);
+    }
+    CBlockIndex* AtHeight(int height)
+    {
+        LOCK(chainman->Mutex());
+        return chainman->ActiveChain()[height];
+    }
+
     CMutableTransaction Spend(const COutPoint& prevout, CAmount fee, int outputs = 1)
     {
-        std::optional<Coin> coin = chainman->CoinsTip().GetCoin(prevout);
+        std::optional<Coin> coin;
+        {
+            LOCK(chainman->Mutex());
+            coin = chainman->CoinsTip().GetCoin(prevout);
+        }
         BOOST_REQUIRE(coin);
         return SpendCoin(prevout, coin->out, fee, outputs);
     }
@@ -128,7 +150,7 @@ struct ChainFixture {
     /** (outpoint -> coin) of the whole UTXO set, read from the database after a flush. */
     std::map<COutPoint, Coin> UtxoSet()
     {
-        std::lock_guard<std::recursive_mutex> lock(chainman->Mutex());
+        LOCK(chainman->Mutex());
         chainman->FlushStateToDisk(FlushMode::ALWAYS);
         std::map<COutPoint, Coin> out;
         for (auto c = chainman->CoinsDB().Cursor(); c->Valid(); c->Next()) {
@@ -171,12 +193,12 @@ BOOST_AUTO_TEST_CASE(spend_mature_coinbase_and_utxo_survives_restart)
     BOOST_REQUIRE_MESSAGE(f.Process(b, &state), state.ToString());
     BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 102);
     const uint256 txid = CTransaction(tx).GetTxid();
-    BOOST_CHECK(!f.chainman->CoinsTip().HaveCoin(prevout));
-    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(txid, 1)));
+    BOOST_CHECK(!f.HaveCoin(prevout));
+    BOOST_CHECK(f.HaveCoin(COutPoint(txid, 1)));
     auto before = f.UtxoSet();
     f.Start();
     BOOST_CHECK(f.UtxoSet() == before);
-    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(txid, 0)));
+    BOOST_CHECK(f.HaveCoin(COutPoint(txid, 0)));
 }
 
 BOOST_AUTO_TEST_CASE(reorg_to_longer_fork_and_back_matches_rebuild)
@@ -201,19 +223,19 @@ BOOST_AUTO_TEST_CASE(reorg_to_longer_fork_and_back_matches_rebuild)
     CBlock b1 = f.MakeBlock(fork, {spend_b}, 700);
     BOOST_REQUIRE(f.Process(b1));
     BOOST_CHECK(f.chainman->ActiveTip() == tip_a); // equal work not yet
-    const CBlockIndex* b1_index = f.chainman->LookupBlockIndex(b1.GetHash());
+    const CBlockIndex* b1_index = f.Lookup(b1.GetHash());
     CBlock b2 = f.MakeBlock(b1_index, {});
     BOOST_REQUIRE(f.Process(b2));
     BOOST_CHECK(f.chainman->ActiveTip() == tip_a); // first seen wins a tie
-    CBlock b3 = f.MakeBlock(f.chainman->LookupBlockIndex(b2.GetHash()), {});
+    CBlock b3 = f.MakeBlock(f.Lookup(b2.GetHash()), {});
     obs.reorgs = 0;
     BOOST_REQUIRE(f.Process(b3));
     BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b3.GetHash());
     BOOST_CHECK_EQUAL(obs.reorgs, 1);
     BOOST_REQUIRE_EQUAL(obs.returned.size(), 1U); // spend_a came back, in block order
     BOOST_CHECK(obs.returned[0]->GetTxid() == CTransaction(spend_a).GetTxid());
-    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(cbs[0], 0)));
-    BOOST_CHECK(!f.chainman->CoinsTip().HaveCoin(COutPoint(cbs[1], 0)));
+    BOOST_CHECK(f.HaveCoin(COutPoint(cbs[0], 0)));
+    BOOST_CHECK(!f.HaveCoin(COutPoint(cbs[1], 0)));
 
     auto tips = f.chainman->GetChainTips();
     BOOST_REQUIRE_EQUAL(tips.size(), 2U);
@@ -228,14 +250,14 @@ BOOST_AUTO_TEST_CASE(reorg_to_longer_fork_and_back_matches_rebuild)
     BOOST_CHECK(f.UtxoSet() == utxo_b);
 
     // Back to A by making it longer.
-    const CBlockIndex* a2_index = f.chainman->LookupBlockIndex(a2.GetHash());
+    const CBlockIndex* a2_index = f.Lookup(a2.GetHash());
     CBlock a3 = f.MakeBlock(a2_index, {});
     BOOST_REQUIRE(f.Process(a3));
-    CBlock a4 = f.MakeBlock(f.chainman->LookupBlockIndex(a3.GetHash()), {});
+    CBlock a4 = f.MakeBlock(f.Lookup(a3.GetHash()), {});
     BOOST_REQUIRE(f.Process(a4));
     BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == a4.GetHash());
-    BOOST_CHECK(!f.chainman->CoinsTip().HaveCoin(COutPoint(cbs[0], 0)));
-    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(cbs[1], 0)));
+    BOOST_CHECK(!f.HaveCoin(COutPoint(cbs[0], 0)));
+    BOOST_CHECK(f.HaveCoin(COutPoint(cbs[1], 0)));
     auto utxo_a = f.UtxoSet();
     f.Start(1, true, false); // full -reindex from the blk files
     BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == a4.GetHash());
@@ -258,8 +280,8 @@ BOOST_AUTO_TEST_CASE(in_block_spend_chain_disconnects_cleanly)
     BOOST_CHECK_EQUAL(state.GetRejectReason(), "bad-txns-inputs-missingorspent");
     BOOST_CHECK(f.chainman->ActiveTip() == fork);
     BOOST_REQUIRE_MESSAGE(f.Process(f.MakeBlock(fork, {a, b}, 1500), &state), state.ToString());
-    BOOST_CHECK(!f.chainman->CoinsTip().HaveCoin(COutPoint(a_tx.GetTxid(), 0)));
-    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(a_tx.GetTxid(), 1)));
+    BOOST_CHECK(!f.HaveCoin(COutPoint(a_tx.GetTxid(), 0)));
+    BOOST_CHECK(f.HaveCoin(COutPoint(a_tx.GetTxid(), 1)));
     // Invalidate the block: the UTXO set returns exactly to what it was.
     BOOST_REQUIRE(f.chainman->InvalidateBlock(state, const_cast<CBlockIndex*>(f.chainman->ActiveTip())));
     BOOST_CHECK(f.chainman->ActiveTip() == fork);
@@ -378,14 +400,14 @@ BOOST_AUTO_TEST_CASE(invalidate_and_reconsider)
     ChainFixture f;
     f.Generate(5);
     const CBlockIndex* tip = f.chainman->ActiveTip();
-    CBlockIndex* h3 = const_cast<CBlockIndex*>(f.chainman->ActiveChain()[3]);
+    CBlockIndex* h3 = f.AtHeight(3);
     BlockValidationState state;
     BOOST_REQUIRE(f.chainman->InvalidateBlock(state, h3));
     BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 2);
     // A new block on height 2 builds the new chain.
     f.Generate(1);
     BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 3);
-    BOOST_CHECK(f.chainman->ActiveChain()[3] != h3);
+    BOOST_CHECK(f.AtHeight(3) != h3);
     bool found_invalid = false;
     for (const auto& t : f.chainman->GetChainTips()) found_invalid |= t.status == "invalid" && t.index == tip;
     BOOST_CHECK(found_invalid);
@@ -415,6 +437,132 @@ BOOST_AUTO_TEST_CASE(parallel_script_checks_match_serial)
     }
     BOOST_CHECK_EQUAL(reasons[0], reasons[1]);
     BOOST_CHECK(reasons[0].find("input 0") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(long_connect_releases_the_lock_between_steps)
+{
+    // 50 blocks (the first 10 with a spend) whose headers come first and whose bodies arrive
+    // last-first: each waits for its parent, so the first body makes one ActivateBestChain
+    // connect all 50. After every step but the last, the test's hook lets a second thread
+    // take the chain lock and read the tip before the next step may start.
+    ChainFixture f;
+    auto cbs = f.Generate(101);
+    std::vector<CBlock> blocks;
+    const CBlockIndex* prev = f.chainman->ActiveTip();
+    for (int i = 0; i < 50; ++i) {
+        std::vector<CMutableTransaction> txs;
+        if (i < 10) txs.push_back(f.Spend(COutPoint(cbs[i], 0), 1000));
+        blocks.push_back(f.MakeBlock(prev, txs, i < 10 ? 1000 : 0));
+        BlockValidationState state;
+        const CBlockIndex* last = nullptr;
+        BOOST_REQUIRE(f.chainman->ProcessNewBlockHeaders({blocks.back().GetHeader()}, state, &last));
+        prev = last;
+    }
+    for (int i = 49; i >= 1; --i) BOOST_REQUIRE(f.Process(blocks[i]));
+    BOOST_REQUIRE_EQUAL(f.chainman->ActiveHeight(), 101);
+
+    RecordingObserver obs;
+    f.chainman->Signals().Register(&obs);
+    Mutex m;
+    std::condition_variable cv;
+    int steps{0}, reads{0};
+    bool done{false};
+    std::vector<int> seen; // the tip height the second thread read, once per step
+    f.chainman->SetActivateStepHookForTest([&] {
+        UniqueLock<Mutex> lock(m);
+        const int step = ++steps;
+        cv.notify_all();
+        cv.wait(lock, [&] { return reads >= step; });
+    });
+    std::thread reader([&] {
+        UniqueLock<Mutex> lock(m);
+        for (;;) {
+            cv.wait(lock, [&] { return done || steps > reads; });
+            if (steps == reads) return; // done, and every step was read
+            lock.unlock();
+            int height;
+            {
+                LOCK(f.chainman->Mutex()); // free between steps, although the connect goes on
+                height = f.chainman->ActiveChain().Height();
+            }
+            lock.lock();
+            seen.push_back(height);
+            ++reads;
+            cv.notify_all();
+        }
+    });
+    const bool ok = f.Process(blocks[0]);
+    {
+        UniqueLock<Mutex> lock(m);
+        done = true;
+        cv.notify_all();
+    }
+    reader.join();
+    f.chainman->SetActivateStepHookForTest(nullptr);
+    f.chainman->Signals().Unregister(&obs);
+    BOOST_REQUIRE(ok);
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 151);
+
+    // The lock was taken by the other thread between the first and the last block, at every
+    // step boundary: after each full step of MAX_BLOCKS_PER_STEP blocks.
+    const int step_blocks = ChainstateManager::MAX_BLOCKS_PER_STEP;
+    BOOST_REQUIRE_EQUAL(seen.size(), static_cast<size_t>((50 - 1) / step_blocks));
+    for (size_t i = 0; i < seen.size(); ++i) BOOST_CHECK_EQUAL(seen[i], 101 + static_cast<int>(i + 1) * step_blocks);
+    BOOST_CHECK_EQUAL(obs.connected, 50);
+    BOOST_CHECK_EQUAL(obs.tip_updates, static_cast<int>(seen.size()) + 1); // one per step
+    BOOST_CHECK_EQUAL(obs.reorgs, 0);
+
+    // Same state as connecting in one go: -reindex-chainstate rebuilds the UTXO set from the
+    // stored blocks with Load(), which connects the whole chain under one lock.
+    const uint256 tip = f.chainman->ActiveTip()->GetBlockHash();
+    auto stepped = f.UtxoSet();
+    f.Start(1, false, true);
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == tip);
+    BOOST_CHECK(f.UtxoSet() == stepped);
+    BOOST_CHECK(!f.HaveCoin(COutPoint(cbs[0], 0)));
+}
+
+BOOST_AUTO_TEST_CASE(reorg_across_steps_notifies_once)
+{
+    // A 20-block fork replacing 3 blocks: the disconnections and the first connections are one
+    // step (the lock is never released while the tip has less work than before), the rest
+    // follow in steps; observers see one TransactionsDisconnected, and the result equals a
+    // rebuild.
+    ChainFixture f;
+    auto cbs = f.Generate(101);
+    const CBlockIndex* fork = f.chainman->ActiveTip();
+    CMutableTransaction spend = f.Spend(COutPoint(cbs[0], 0), 1000);
+    CBlock a1 = f.MakeBlock(fork, {spend}, 1000);
+    BOOST_REQUIRE(f.Process(a1));
+    f.Generate(2);
+    RecordingObserver obs;
+    f.chainman->Signals().Register(&obs);
+    int steps = 0;
+    f.chainman->SetActivateStepHookForTest([&] { ++steps; });
+    std::vector<CBlock> fork_blocks;
+    const CBlockIndex* prev = fork;
+    for (int i = 0; i < 20; ++i) {
+        fork_blocks.push_back(f.MakeBlock(prev, {}));
+        BlockValidationState state;
+        const CBlockIndex* last = nullptr;
+        BOOST_REQUIRE(f.chainman->ProcessNewBlockHeaders({fork_blocks.back().GetHeader()}, state, &last));
+        prev = last;
+    }
+    for (int i = 19; i >= 0; --i) BOOST_REQUIRE(f.Process(fork_blocks[i]));
+    f.chainman->SetActivateStepHookForTest(nullptr);
+    f.chainman->Signals().Unregister(&obs);
+    BOOST_CHECK_EQUAL(f.chainman->ActiveHeight(), 121);
+    BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == fork_blocks.back().GetHash());
+    BOOST_CHECK_GE(steps, 1);
+    BOOST_CHECK_EQUAL(obs.disconnected, 3);
+    BOOST_CHECK_EQUAL(obs.connected, 20);
+    BOOST_CHECK_EQUAL(obs.reorgs, 1);
+    BOOST_REQUIRE_EQUAL(obs.returned.size(), 1u);
+    BOOST_CHECK(obs.returned[0]->GetTxid() == CTransaction(spend).GetTxid());
+    BOOST_CHECK(f.HaveCoin(COutPoint(cbs[0], 0)));
+    auto stepped = f.UtxoSet();
+    f.Start(1, false, true);
+    BOOST_CHECK(f.UtxoSet() == stepped);
 }
 
 BOOST_AUTO_TEST_CASE(headers_first_and_assumevalid)
@@ -517,7 +665,7 @@ BOOST_AUTO_TEST_CASE(killed_process_leaves_consistent_state)
             return cm;
         };
         auto utxo = [](ChainstateManager& cm) {
-            std::lock_guard<std::recursive_mutex> lock(cm.Mutex());
+            LOCK(cm.Mutex());
             cm.FlushStateToDisk(FlushMode::ALWAYS);
             std::map<COutPoint, Coin> out;
             for (auto c = cm.CoinsDB().Cursor(); c->Valid(); c->Next()) {
@@ -568,7 +716,7 @@ void CheckRefusesEverything(ChainFixture& f)
     BlockValidationState headers_state;
     BOOST_CHECK(!f.chainman->ProcessNewBlockHeaders({next.GetHeader()}, headers_state));
     BOOST_CHECK(headers_state.IsError());
-    BOOST_CHECK(!f.chainman->LookupBlockIndex(next.GetHash()));
+    BOOST_CHECK(!f.Lookup(next.GetHash()));
     BlockValidationState activate_state;
     BOOST_CHECK(!f.chainman->ActivateBestChain(activate_state));
     BOOST_CHECK(activate_state.IsError());

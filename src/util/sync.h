@@ -58,5 +58,8 @@ inline void AssertLockHeld(const M& m) ASSERT_EXCLUSIVE_LOCK(m) { (void)m; }
 #define ODA_SYNC_CONCAT(a, b) ODA_SYNC_CONCAT2(a, b)
 //! `LOCK(m);` holds m until the end of the enclosing scope.
 #define LOCK(m) UniqueLock<std::remove_reference_t<decltype(m)>> ODA_SYNC_CONCAT(oda_lock_, __LINE__)(m)
+//! `WITH_LOCK(m, return x;)` runs the statements with m held and yields what they return:
+//! for reading one guarded value in an expression.
+#define WITH_LOCK(m, code) ([&]() -> decltype(auto) { LOCK(m); code; }())
 
 #endif // ODA_UTIL_SYNC_H

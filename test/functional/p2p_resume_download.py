@@ -55,6 +55,16 @@ class P2PResumeDownloadTest(ODATestFramework):
         assert_equal(n1.getblockcount(), BLOCKS)
         peer = [x for x in n1.getpeerinfo() if not x["inbound"]][0]
         assert_equal(peer["synced_headers"], BLOCKS)
+        # synced_blocks: the common part of the peer's chain and our active chain, kept without
+        # the chain lock (from the peer's best known block and the tip validation reports).
+        assert_equal(peer["synced_blocks"], BLOCKS)
+        n1.invalidateblock(hashes[-5])
+        peer = [x for x in n1.getpeerinfo() if not x["inbound"]][0]
+        assert_equal((peer["synced_headers"], peer["synced_blocks"]), (BLOCKS, BLOCKS - 5))
+        n1.reconsiderblock(hashes[-5])
+        assert_equal(n1.getbestblockhash(), hashes[-1])
+        peer = [x for x in n1.getpeerinfo() if not x["inbound"]][0]
+        assert_equal(peer["synced_blocks"], BLOCKS)
 
 
 if __name__ == "__main__":
