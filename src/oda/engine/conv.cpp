@@ -349,7 +349,7 @@ void ConvGridToOutput(const ConvLayer& l, const ConvScratch& s, int8_t* out, int
     }
 }
 
-void ConvForward(const ConvLayer& l, const int8_t* x, int8_t* out, int32_t* logits_out, ConvScratch& s)
+void ConvForwardToGrid(const ConvLayer& l, const int8_t* x, ConvScratch& s)
 {
     ConvPadInput(l, x, s);
     for (size_t b0 = 0; b0 < l.blocks; b0 += l.chunk_blocks) {
@@ -357,6 +357,11 @@ void ConvForward(const ConvLayer& l, const int8_t* x, int8_t* out, int32_t* logi
         ConvPackBlocks(l, b0, b1, s);
         ConvMultiplyBlocks(l, b0, b1, s);
     }
+}
+
+void ConvForward(const ConvLayer& l, const int8_t* x, int8_t* out, int32_t* logits_out, ConvScratch& s)
+{
+    ConvForwardToGrid(l, x, s);
     ConvGridToOutput(l, s, out, logits_out);
 }
 

@@ -74,6 +74,15 @@ struct ConvScratch {
  *  the layer is logits: `logits_out`). */
 void ConvForward(const ConvLayer& l, const int8_t* x, int8_t* out, int32_t* logits_out, ConvScratch& s);
 
+/** ConvForward without the last copy: the requantized outputs stay on the kernel's
+ *  grid, channel c's row oy at GridRow(l, s, c, oy) (the first out_w bytes of each
+ *  grid row are the outputs), so a following pooling layer can read them in place. */
+void ConvForwardToGrid(const ConvLayer& l, const int8_t* x, ConvScratch& s);
+inline const int8_t* GridRow(const ConvLayer& l, const ConvScratch& s, size_t c, size_t oy)
+{
+    return s.grid_q.data() + c * l.blocks * CONV_BLOCK + oy * l.grid_w;
+}
+
 /** The stages of ConvForward, for benchmarks: pad the input; pack blocks
  *  [b0, b1); multiply and requantize them onto the grid; copy the grid to the output. */
 void ConvPadInput(const ConvLayer& l, const int8_t* x, ConvScratch& s);

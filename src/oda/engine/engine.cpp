@@ -41,6 +41,9 @@ struct PreparedLayer {
     size_t lda{0};                        //!< bytes per activation row given to the kernel
     // Conv2D:
     ConvLayer conv;
+    bool pool_fused{false};               //!< the pooling layer after it (and its ReLU) reads the conv's grid
+    Layer pool_layer;
+    LayerInfo pool_info;
     int32_t zero_point{0};                //!< zero point of this layer's output (ReLU clamps to it)
 };
 
@@ -256,16 +259,29 @@ struct CompiledModel::Impl {
                 }
                 zero_point = lp.output_zero_point;
                 p.zero_point = zero_point;
-                if (fuse_relu) {
+                // A pooling layer after a convolution (and its fused ReLU) reads the
+                // kernel's grid in place instead of a copy of it.
+                const size_t relu_end = i + (fuse_relu ? 1 : 0), next = relu_end + 1;
+                const bool pool_next = p.layer.kind == LayerKind::CONV2D && !p.logits && next < arch.layers.size() &&
+                                       (arch.layers[next].kind == LayerKind::MAXPOOL2D || arch.layers[next].kind == LayerKind::AVGPOOL2D);
+                if (pool_next) {
+                    p.pool_fused = true;
+                    p.pool_layer = arch.layers[next];
+                    p.pool_info = model.info.layers[next];
+                    p.out_elems = ShapeElements(p.pool_info.out_shape);
+                }
+                const size_t last = pool_next ? next : relu_end;  // the last layer this one absorbs
+                if (last > i) {
                     layers.push_back(std::move(p));
-                    PreparedLayer relu;
-                    relu.layer = arch.layers[i + 1];
-                    relu.info = model.info.layers[i + 1];
-                    relu.fused = true;
-                    relu.in_elems = relu.out_elems = ShapeElements(relu.info.out_shape);
-                    relu.zero_point = zero_point;
-                    layers.push_back(std::move(relu));
-                    ++i;
+                    for (size_t j = i + 1; j <= last; ++j) {
+                        PreparedLayer skipped;
+                        skipped.layer = arch.layers[j];
+                        skipped.info = model.info.layers[j];
+                        skipped.fused = true;
+                        skipped.zero_point = zero_point;
+                        layers.push_back(std::move(skipped));
+                    }
+                    i = last;
                     continue;
                 }
             }
@@ -293,14 +309,13 @@ struct CompiledModel::Impl {
         }
     }
 
-    /** MaxPool2D / AvgPool2D of one channel plane (no padding: every window is inside). */
-    void Pool(const PreparedLayer& p, const int8_t* in, int8_t* out) const
+    /** MaxPool2D / AvgPool2D of one channel plane whose rows start W bytes apart (no
+     *  padding: every window is inside the plane). */
+    void Pool(const Layer& layer, const LayerInfo& info, const int8_t* in, size_t W, int8_t* out) const
     {
-        const size_t H = p.info.in_shape[1], W = p.info.in_shape[2];
-        const size_t OH = p.info.out_shape[1], OW = p.info.out_shape[2];
-        const size_t kh = p.layer.kernel_h, kw = p.layer.kernel_w, sh = p.layer.stride_h, sw = p.layer.stride_w;
-        (void)H;
-        if (p.layer.kind == LayerKind::MAXPOOL2D) {
+        const size_t OH = info.out_shape[1], OW = info.out_shape[2];
+        const size_t kh = layer.kernel_h, kw = layer.kernel_w, sh = layer.stride_h, sw = layer.stride_w;
+        if (layer.kind == LayerKind::MAXPOOL2D) {
             if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && kernel != KernelKind::SCALAR) return MaxPool2x2(in, W, OH, OW, out);
             for (size_t oy = 0; oy < OH; ++oy) {
                 for (size_t ox = 0; ox < OW; ++ox) {
@@ -376,6 +391,17 @@ struct CompiledModel::Impl {
                 zp = p.zero_point;
                 break;
             case LayerKind::CONV2D:
+                if (p.pool_fused) {
+                    const size_t out_plane = p.out_elems / p.conv.n;
+                    for (size_t s = 0; s < batch; ++s) {
+                        ConvForwardToGrid(p.conv, x + s * p.in_elems, w.conv);
+                        for (size_t c = 0; c < p.conv.n; ++c) {
+                            Pool(p.pool_layer, p.pool_info, GridRow(p.conv, w.conv, c, 0), p.conv.grid_w, y + s * p.out_elems + c * out_plane);
+                        }
+                    }
+                    zp = p.zero_point;
+                    break;
+                }
                 for (size_t s = 0; s < batch; ++s) {
                     ConvForward(p.conv, x + s * p.in_elems, y + s * p.out_elems, w.logits.data() + (p.logits ? s * p.out_elems : 0), w.conv);
                 }
@@ -386,7 +412,9 @@ struct CompiledModel::Impl {
                 const size_t channels = p.info.in_shape[0];
                 const size_t in_plane = p.in_elems / channels, out_plane = p.out_elems / channels;
                 for (size_t s = 0; s < batch; ++s) {
-                    for (size_t c = 0; c < channels; ++c) Pool(p, x + s * p.in_elems + c * in_plane, y + s * p.out_elems + c * out_plane);
+                    for (size_t c = 0; c < channels; ++c) {
+                        Pool(p.layer, p.info, x + s * p.in_elems + c * in_plane, p.info.in_shape[2], y + s * p.out_elems + c * out_plane);
+                    }
                 }
                 break;
             }
