@@ -89,12 +89,14 @@ BOOST_AUTO_TEST_CASE(vector_requantization_matches_the_specification)
                 std::vector<std::tuple<int32_t, int, int8_t>> model_params;
                 for (size_t j = 0; j < cols; ++j) {
                     const int32_t m = j % 2 ? static_cast<int32_t>(rng.Range(0, std::numeric_limits<int32_t>::max())) : mult;
-                    const int s = j % 2 ? static_cast<int>(rng.Range(-128, 127)) : shift;
+                    // With shift <= 0 no channel shifts left, so the vector code skips its left-shift step.
+                    const int s = j % 2 ? static_cast<int>(shift <= 0 ? -rng.Range(0, 128) : rng.Range(-128, 127)) : shift;
                     const int8_t z = j % 2 ? static_cast<int8_t>(rng.Range(-128, 127)) : zp;
                     channels.push_back(FromModel(m, s, z));
                     model_params.emplace_back(m, s, z);
                 }
                 const RequantTable table = MakeRequantTable(channels.data(), cols, relu);
+                BOOST_REQUIRE_EQUAL(table.any_left, shift > 0 || std::any_of(channels.begin(), channels.end(), [](const ChannelRequant& c) { return c.left_shift > 0; }));
                 const size_t rows = (accs.size() + cols - 1) / cols;
                 std::vector<int32_t> acc(rows * cols);
                 for (size_t i = 0; i < acc.size(); ++i) acc[i] = accs[i % accs.size()];

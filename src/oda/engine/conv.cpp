@@ -243,9 +243,9 @@ ODA_VNNI_TARGET void ChannelsVnni(const ConvLayer& l, size_t b0, size_t count, s
                 _mm512_storeu_si512(s.grid_i.data() + ch * stride + pos, v);
             } else {
                 const RequantTable& t = l.requant;
-                const __m512i r = simd::RequantizeLanes(v, _mm512_set1_epi32(t.left[ch]), _mm512_set1_epi32(t.multiplier[ch]),
-                                                        _mm512_set1_epi32(t.right[ch]), _mm512_set1_epi32(t.zero_point[ch]),
-                                                        _mm512_set1_epi32(t.lower[ch]));
+                const __m512i r = simd::RequantizeLanes(v, t.any_left, _mm512_set1_epi32(t.left[ch]), _mm512_set1_epi32(t.multiplier[ch]),
+                                                        _mm512_set1_epi32(t.right[ch]), _mm512_set1_epi32(t.mask[ch]),
+                                                        _mm512_set1_epi32(t.zero_point[ch]), _mm512_set1_epi32(t.lower[ch]));
                 _mm_storeu_si128(reinterpret_cast<__m128i*>(s.grid_q.data() + ch * stride + pos), _mm512_cvtepi32_epi8(r));
             }
         }
@@ -296,9 +296,9 @@ ODA_AVX2_TARGET void ChannelsAvx2(const ConvLayer& l, size_t b0, size_t count, s
                     _mm256_storeu_si256(reinterpret_cast<__m256i*>(s.grid_i.data() + at), v);
                 } else {
                     const RequantTable& t = l.requant;
-                    const __m256i r = simd::RequantizeLanes(v, _mm256_set1_epi32(t.left[ch]), _mm256_set1_epi32(t.multiplier[ch]),
-                                                            _mm256_set1_epi32(t.right[ch]), _mm256_set1_epi32(t.zero_point[ch]),
-                                                            _mm256_set1_epi32(t.lower[ch]));
+                    const __m256i r = simd::RequantizeLanes(v, t.any_left, _mm256_set1_epi32(t.left[ch]), _mm256_set1_epi32(t.multiplier[ch]),
+                                                            _mm256_set1_epi32(t.right[ch]), _mm256_set1_epi32(t.mask[ch]),
+                                                            _mm256_set1_epi32(t.zero_point[ch]), _mm256_set1_epi32(t.lower[ch]));
                     _mm_storel_epi64(reinterpret_cast<__m128i*>(s.grid_q.data() + at), simd::PackLanes(r));
                 }
             }

@@ -264,6 +264,8 @@ RequantTable MakeRequantTable(const ChannelRequant* channels, size_t count, bool
         t.right.push_back(vanishes ? 0 : right);
         t.zero_point.push_back(ch.zero_point);
         t.lower.push_back(fuse_relu ? std::max(ch.zero_point, -128) : -128);
+        t.mask.push_back(static_cast<int32_t>(static_cast<uint32_t>((uint64_t{1} << t.right.back()) - 1)));
+        t.any_left = t.any_left || left > 0;
     }
     return t;
 }
@@ -283,8 +285,8 @@ ODA_AVX2_TARGET static void RequantizeRowsAvx2(const int32_t* acc, size_t rows, 
         size_t j = 0;
         for (; j + 8 <= cols; j += 8) {
 #define ODA_AT(v) _mm256_loadu_si256(reinterpret_cast<const __m256i*>((v).data() + j))
-            const __m256i r = simd::RequantizeLanes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + j)), ODA_AT(t.left),
-                                                    ODA_AT(t.multiplier), ODA_AT(t.right), ODA_AT(t.zero_point), ODA_AT(t.lower));
+            const __m256i r = simd::RequantizeLanes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + j)), t.any_left, ODA_AT(t.left),
+                                                    ODA_AT(t.multiplier), ODA_AT(t.right), ODA_AT(t.mask), ODA_AT(t.zero_point), ODA_AT(t.lower));
 #undef ODA_AT
             _mm_storel_epi64(reinterpret_cast<__m128i*>(o + j), simd::PackLanes(r));
         }
@@ -301,8 +303,8 @@ ODA_AVX512_TARGET static void RequantizeRowsAvx512(const int32_t* acc, size_t ro
         size_t j = 0;
         for (; j + 16 <= cols; j += 16) {
 #define ODA_AT(v) _mm512_loadu_si512((v).data() + j)
-            const __m512i r = simd::RequantizeLanes(_mm512_loadu_si512(a + j), ODA_AT(t.left), ODA_AT(t.multiplier), ODA_AT(t.right),
-                                                    ODA_AT(t.zero_point), ODA_AT(t.lower));
+            const __m512i r = simd::RequantizeLanes(_mm512_loadu_si512(a + j), t.any_left, ODA_AT(t.left), ODA_AT(t.multiplier), ODA_AT(t.right),
+                                                    ODA_AT(t.mask), ODA_AT(t.zero_point), ODA_AT(t.lower));
 #undef ODA_AT
             _mm_storeu_si128(reinterpret_cast<__m128i*>(o + j), _mm512_cvtepi32_epi8(r));
         }
@@ -314,9 +316,10 @@ ODA_AVX2_TARGET static size_t RequantizeChannelAvx2(const int32_t* acc, size_t c
 {
     const __m256i left = _mm256_set1_epi32(t.left[c]), mult = _mm256_set1_epi32(t.multiplier[c]);
     const __m256i right = _mm256_set1_epi32(t.right[c]), zp = _mm256_set1_epi32(t.zero_point[c]), lower = _mm256_set1_epi32(t.lower[c]);
+    const __m256i mask = _mm256_set1_epi32(t.mask[c]);
     size_t i = 0;
     for (; i + 8 <= count; i += 8) {
-        const __m256i r = simd::RequantizeLanes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + i)), left, mult, right, zp, lower);
+        const __m256i r = simd::RequantizeLanes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + i)), t.any_left, left, mult, right, mask, zp, lower);
         _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), simd::PackLanes(r));
     }
     return i;
@@ -326,9 +329,10 @@ ODA_AVX512_TARGET static size_t RequantizeChannelAvx512(const int32_t* acc, size
 {
     const __m512i left = _mm512_set1_epi32(t.left[c]), mult = _mm512_set1_epi32(t.multiplier[c]);
     const __m512i right = _mm512_set1_epi32(t.right[c]), zp = _mm512_set1_epi32(t.zero_point[c]), lower = _mm512_set1_epi32(t.lower[c]);
+    const __m512i mask = _mm512_set1_epi32(t.mask[c]);
     size_t i = 0;
     for (; i + 16 <= count; i += 16) {
-        const __m512i r = simd::RequantizeLanes(_mm512_loadu_si512(acc + i), left, mult, right, zp, lower);
+        const __m512i r = simd::RequantizeLanes(_mm512_loadu_si512(acc + i), t.any_left, left, mult, right, mask, zp, lower);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(r));
     }
     return i;

@@ -73,6 +73,8 @@ struct ChannelRequant {
  *  (max(clamp(r + zp, -128, 127), zp) == clamp(r + zp, zp, 127)). */
 struct RequantTable {
     std::vector<int32_t> left, multiplier, right, zero_point, lower;
+    std::vector<int32_t> mask;  //!< 2^right - 1 (as uint32: all ones for right 32)
+    bool any_left{false};       //!< some channel has left > 0
     size_t Size() const { return left.size(); }
 };
 RequantTable MakeRequantTable(const ChannelRequant* channels, size_t count, bool fuse_relu);
