@@ -187,7 +187,9 @@ BOOST_AUTO_TEST_CASE(convolutions_reach_every_path)
         {{5, 6, 6}, 23, 2, 2, 1, 1, 1, 1},      // 23 = 16 + 4 + 2 + 1 and AVX2's 6 + 6 + 6 + 4 + 1
         {{64, 20, 20}, 9, 3, 3, 1, 1, 1, 1},    // k = 576: several chunks of blocks
         {{40, 11, 9}, 3, 3, 3, 2, 2, 1, 1},     // strided with several chunks
-        {{1, 40, 37}, 4, 3, 3, 1, 1, 1, 1},     // wide rows: the 2x2 max-pool fast path (16 outputs at a time) and its tail
+        {{1, 40, 37}, 4, 3, 3, 1, 1, 1, 1},     // wide rows: the 2x2 max-pool fast path (8 outputs at a time), 18 = 8 + 8 + an overlapping 8
+        {{2, 16, 32}, 3, 3, 3, 1, 1, 1, 1},     // pooled rows of exactly 16 outputs (two chunks of 8)
+        {{1, 16, 16}, 2, 3, 3, 1, 1, 1, 1},     // pooled rows of exactly 8 outputs
     };
     for (const ConvCase& c : fixed) {
         for (int follow = 0; follow <= 5; ++follow) CheckConvModel(c, follow, rng, compared);

@@ -72,7 +72,14 @@ void ConvPadInput(const ConvLayer& l, const int8_t* x, ConvScratch& s)
     const size_t plane = l.padded_h * l.padded_w;
     // Slack past the last plane: in place, the last block of the last tap reads up to
     // kernel_w + 14 bytes beyond it.
-    s.padded.assign(g.channels * plane + l.padded_w + 4 * CONV_BLOCK, l.input_zero_point);
+    // The border (padding and slack) holds the zero point and is never written
+    // otherwise: filled only when the geometry or the zero point changes (so once
+    // per layer and batch, not once per sample).
+    const std::vector<size_t> key{g.channels, g.height, g.width, g.pad_h, g.pad_w, static_cast<size_t>(l.input_zero_point + 128)};
+    if (s.padded_for != key) {
+        s.padded.assign(g.channels * plane + l.padded_w + 4 * CONV_BLOCK, l.input_zero_point);
+        s.padded_for = key;
+    }
     for (size_t c = 0; c < g.channels; ++c) {
         for (size_t y = 0; y < g.height; ++y) {
             std::memcpy(s.padded.data() + c * plane + (y + g.pad_h) * l.padded_w + g.pad_w, x + (c * g.height + y) * g.width, g.width);

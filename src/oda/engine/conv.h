@@ -62,6 +62,7 @@ ConvLayer PrepareConv(const ConvGeometry& g, size_t n, const int8_t* weights, co
 /** Per-thread working memory of ConvForward (sized on first use, then reused). */
 struct ConvScratch {
     std::vector<int8_t> padded;   //!< the padded input plane(s)
+    std::vector<size_t> padded_for; //!< geometry and zero point whose border `padded` holds (refilled on change)
     std::vector<int8_t> gathered; //!< strided: the chunk's tap rows [tap][chunk positions]
     std::vector<int8_t> zeros;    //!< source row of the taps past the fan-in (weights 0)
     std::vector<const int8_t*> rows; //!< the chunk's source row of every tap (steps * group)

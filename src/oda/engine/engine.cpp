@@ -344,7 +344,7 @@ struct CompiledModel::Impl {
         }
     }
 
-    /** 2x2 windows, stride 2, 16 outputs at a time with SSE2 (baseline x86-64). */
+    /** 2x2 windows, stride 2, rows W bytes apart, 8 outputs at a time with SSE2 (baseline x86-64). */
     static void MaxPool2x2(const int8_t* in, size_t W, size_t OH, size_t OW, int8_t* out)
     {
         for (size_t oy = 0; oy < OH; ++oy) {
@@ -354,16 +354,18 @@ struct CompiledModel::Impl {
             size_t ox = 0;
 #ifdef ODA_HAVE_X86
             // Bytes xor 0x80 order like their int8 values, so unsigned max is int8 max.
+            // 8 outputs (16 input bytes of each row) at a time; a row of 8..15 outputs
+            // ends with a chunk that overlaps the previous one (the same values again).
             const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80)), low = _mm_set1_epi16(0xFF);
-            for (; ox + 16 <= OW; ox += 16) {
-#define ODA_LOAD(p) _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), flip)
-                const __m128i v0 = _mm_max_epu8(ODA_LOAD(r0 + 2 * ox), ODA_LOAD(r1 + 2 * ox));
-                const __m128i v1 = _mm_max_epu8(ODA_LOAD(r0 + 2 * ox + 16), ODA_LOAD(r1 + 2 * ox + 16));
-#undef ODA_LOAD
+            while (OW >= 8 && ox < OW) {
+                if (ox + 8 > OW) ox = OW - 8;
+                const __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + 2 * ox)), flip);
+                const __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r1 + 2 * ox)), flip);
+                const __m128i v = _mm_max_epu8(a, b);
                 // Pairs of bytes as 16-bit words: max of the low and the high byte.
-                const __m128i h0 = _mm_max_epi16(_mm_and_si128(v0, low), _mm_srli_epi16(v0, 8));
-                const __m128i h1 = _mm_max_epi16(_mm_and_si128(v1, low), _mm_srli_epi16(v1, 8));
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(o + ox), _mm_xor_si128(_mm_packus_epi16(h0, h1), flip));
+                const __m128i h = _mm_max_epi16(_mm_and_si128(v, low), _mm_srli_epi16(v, 8));
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(o + ox), _mm_xor_si128(_mm_packus_epi16(h, h), flip));
+                ox += 8;
             }
 #endif
             for (; ox < OW; ++ox) o[ox] = std::max(std::max(r0[2 * ox], r0[2 * ox + 1]), std::max(r1[2 * ox], r1[2 * ox + 1]));

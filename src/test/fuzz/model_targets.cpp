@@ -90,7 +90,7 @@ std::vector<std::vector<uint8_t>> ModelRunSeeds()
     }
     // Convolutions that reach every path of the engine's conv.cpp and pooling (the
     // random architectures above are at most 9 wide): one input channel 3x3 as in
-    // the benchmark CNN, rows wide enough for the 16-output max-pool, strided
+    // the benchmark CNN, rows wide enough for the 8-output max-pool, strided
     // gathers, and a fan-in of 576 that is packed in several chunks.
     using oda::test::Conv;
     using oda::test::Pool;
