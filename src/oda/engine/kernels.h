@@ -1,9 +1,9 @@
 // Exact integer kernels for the consensus engine's hot loops (no libtorch here):
 // a u8 x s8 -> int32 matrix product chosen at run time (AVX-512 VNNI vpdpbusd,
 // AVX2 vpmaddwd on int16, or portable scalar) and the vectorized requantization
-// (requant_simd.h); convolutions are in conv.h. Exactness: the architecture's overflow proof bounds
-// every partial sum of a layer's products inside int32, so any summation order
-// gives the same int32 result, with or without SIMD.
+// (requant_simd.h); convolutions are in conv.h. Exactness: the architecture's
+// overflow proof bounds every partial sum of a layer's products inside int32, so
+// any summation order gives the same int32 result, with or without SIMD.
 #ifndef ODA_ODA_ENGINE_KERNELS_H
 #define ODA_ODA_ENGINE_KERNELS_H
 
