@@ -6,6 +6,7 @@
 // kernel is built on (a register-only loop), and scoring and batched inference
 // are measured at 1 and 2 engine threads (wall time, since CPU time sums threads).
 #include <bench/bench.h>
+#include <oda/engine/conv.h>
 #include <oda/engine/engine.h>
 #include <oda/engine/kernels.h>
 #include <oda/model/model.h>
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -333,10 +335,12 @@ void BenchCnn(oda::bench::Bench& b)
     (void)sink;
 }
 
-/** Where the CNN's time goes: each conv layer's stages (im2col, the matrix kernel,
- *  transpose + requantize) run alone through the kernels.h API on the geometry of
- *  the benchmark CNN, 64 samples, in the same chunks as the engine; the rest of a
- *  Score (ReLU, pooling, dense, ATen overhead) is the difference to the full run. */
+/** Where the CNN's time goes: each conv layer's stages (padding the input, packing
+ *  the tap rows into the kernel's layout, the kernel with its requantization
+ *  epilogue, and copying the kernel's grid to the [C][H][W] output) run alone
+ *  through the conv.h API on the geometry of the benchmark CNN, 64 samples, for
+ *  every kernel this CPU has; the rest of a Score (pooling, dense) is the
+ *  difference to the full run. */
 void BenchCnnBreakdown(oda::bench::Bench& b)
 {
     SetEngineThreads(1);
@@ -349,57 +353,92 @@ void BenchCnnBreakdown(oda::bench::Bench& b)
     };
     const std::vector<ConvCase> cases{{"conv1 1->16 3x3 on 28x28", {1, 28, 28, 3, 3, 1, 1, 1, 1, 28, 28}, 16},
                                       {"conv2 16->32 3x3 on 14x14", {16, 14, 14, 3, 3, 1, 1, 1, 1, 14, 14}, 32}};
+    std::vector<KernelKind> kernels{ResolveKernel(KernelKind::AUTO)};
+    if (kernels[0] == KernelKind::AVX512VNNI) kernels.push_back(KernelKind::AVX2);
     Lcg rng{3};
     volatile int32_t sink = 0;
     for (const ConvCase& cc : cases) {
         const ConvGeometry& g = cc.g;
         const size_t k = g.channels * g.kernel_h * g.kernel_w, positions = g.out_h * g.out_w;
-        std::vector<int8_t> w(cc.n * k), x(batch * g.channels * g.height * g.width);
+        const size_t in_elems = g.channels * g.height * g.width;
+        std::vector<int8_t> w(cc.n * k), x(batch * in_elems), out(batch * cc.n * positions);
         for (auto& v : w) v = static_cast<int8_t>(rng.Range(-40, 40));
         for (auto& v : x) v = static_cast<int8_t>(rng.Range(-128, 127));
-        const PackedWeights packed = PackWeights(w.data(), cc.n, k, KernelKind::AUTO);
         const std::vector<int32_t> bias(cc.n, 7);
-        const std::vector<int32_t> offset = OffsetBiases(packed, bias.data(), -128);
-        const size_t lda = packed.k_padded;
-        const size_t chunk = std::clamp<size_t>(256 * 1024 / lda, 1, positions);
-        std::vector<uint8_t> rows(positions * lda);
-        std::vector<int32_t> acc(positions * cc.n), transposed(positions * cc.n);
-        std::vector<int8_t> out(cc.n * positions);
         ChannelRequant rq;
         rq.multiplier = 1518500250;
         rq.right_shift = 9;
         rq.zero_point = -128;
+        const std::vector<ChannelRequant> requant(cc.n, rq);
         const double macs = double(k) * cc.n * positions * batch;
-        b.Note(cc.name + ": k = " + std::to_string(k) + " (padded " + std::to_string(lda) + "), " + std::to_string(positions) +
-               " positions, " + KernelName(packed.kind));
-        const size_t in_elems = g.channels * g.height * g.width;
-        b.Measure(cc.name + " im2col", macs, "MAC", [&] {
-            for (size_t s = 0; s < batch; ++s) Im2Col(x.data() + s * in_elems, -128, g, 0, positions, rows.data(), lda);
-            sink = rows[5];
-        });
-        b.Measure(cc.name + " matmul", macs, "MAC", [&] {
-            for (size_t s = 0; s < batch; ++s) {
-                for (size_t first = 0; first < positions; first += chunk) {
-                    const size_t count = std::min(chunk, positions - first);
-                    MatMulBias(rows.data() + first * lda, count, lda, packed, offset.data(), acc.data() + first * cc.n, cc.n);
+        for (KernelKind kind : kernels) {
+            const ConvLayer l = PrepareConv(g, cc.n, w.data(), bias.data(), -128, requant.data(), true, kind);
+            const std::string name = cc.name + " (" + KernelName(l.kind) + ")";
+            b.Note(name + ": k = " + std::to_string(k) + " in steps of " + std::to_string(l.group) + ", " + std::to_string(positions) +
+                   " positions on a grid of " + std::to_string(l.grid) + " (" + std::to_string(l.blocks) + " blocks of " +
+                   std::to_string(CONV_BLOCK) + ")");
+            ConvScratch s;
+            ConvForward(l, x.data(), out.data(), nullptr, s);  // sizes the scratch
+            b.Measure(name + " pad input", macs, "MAC", [&] {
+                for (size_t i = 0; i < batch; ++i) ConvPadInput(l, x.data() + i * in_elems, s);
+                sink = s.padded[5];
+            });
+            b.Measure(name + " pack taps", macs, "MAC", [&] {
+                for (size_t i = 0; i < batch; ++i) {
+                    for (size_t b0 = 0; b0 < l.blocks; b0 += l.chunk_blocks) ConvPackBlocks(l, b0, std::min(l.blocks, b0 + l.chunk_blocks), s);
                 }
-            }
-            sink = acc[3];
-        });
-        b.Measure(cc.name + " transpose+requantize", macs, "MAC", [&] {
-            for (size_t s = 0; s < batch; ++s) {
-                for (size_t r = 0; r < positions; ++r) {
-                    for (size_t c = 0; c < cc.n; ++c) transposed[c * positions + r] = acc[r * cc.n + c];
+                sink = s.packed[3];
+            });
+            b.Measure(name + " kernel + requantize", macs, "MAC", [&] {
+                for (size_t i = 0; i < batch; ++i) {
+                    for (size_t b0 = 0; b0 < l.blocks; b0 += l.chunk_blocks) ConvMultiplyBlocks(l, b0, std::min(l.blocks, b0 + l.chunk_blocks), s);
                 }
-                for (size_t c = 0; c < cc.n; ++c) RequantizeChannel(transposed.data() + c * positions, positions, rq, out.data() + c * positions);
-            }
-            sink = out[1];
-        });
+                sink = s.grid_q[1];
+            });
+            b.Measure(name + " grid to output", macs, "MAC", [&] {
+                for (size_t i = 0; i < batch; ++i) ConvGridToOutput(l, s, out.data() + i * cc.n * positions, nullptr);
+                sink = out[1];
+            });
+            b.Measure(name + " whole layer", macs, "MAC", [&] {
+                for (size_t i = 0; i < batch; ++i) ConvForward(l, x.data() + i * in_elems, out.data() + i * cc.n * positions, nullptr, s);
+                sink = out[2];
+            });
+        }
     }
     (void)sink;
+}
+
+/** One Score of a fixed 64-sample CNN batch and a fixed 256-sample MLP batch per
+ *  kernel, no repetition: for instruction counts (valgrind --tool=callgrind
+ *  --toggle-collect='oda::engine::CompiledModel::Score*'), which do not depend on
+ *  the machine's load. */
+void BenchFixedBatches(oda::bench::Bench& b)
+{
+    SetEngineThreads(1);
+    at::set_num_threads(1);
+    Architecture cnn;
+    cnn.input_shape = {1, 28, 28};
+    cnn.layers = {MakeLayer(LayerKind::CONV2D, 16, 3, 1, 1), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::MAXPOOL2D, 0, 2, 2),
+                  MakeLayer(LayerKind::CONV2D, 32, 3, 1, 1), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::MAXPOOL2D, 0, 2, 2),
+                  MakeLayer(LayerKind::FLATTEN), MakeLayer(LayerKind::DENSE, 10)};
+    cnn.logits_output = true;
+    Architecture mlp;
+    mlp.input_shape = {784};
+    mlp.layers = {MakeLayer(LayerKind::DENSE, 256), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::DENSE, 10)};
+    mlp.logits_output = true;
+    for (const auto& [name, arch, samples] : {std::make_tuple("cnn", cnn, 64), std::make_tuple("mlp", mlp, 256)}) {
+        const Model m = MakeModel(arch);
+        const Dataset d = MakeDataset(m, samples);
+        for (KernelKind kind : {KernelKind::AUTO, KernelKind::AVX2, KernelKind::SCALAR}) {
+            const CompiledModel compiled(m, kind);
+            b.Note(std::string(name) + " " + KernelName(compiled.Kernel()) + ": score of " + std::to_string(samples) +
+                   " samples = " + std::to_string(compiled.Score(d)));
+        }
+    }
 }
 } // namespace
 
 ODA_BENCHMARK(engine_mlp, BenchMlp);
 ODA_BENCHMARK(engine_cnn_breakdown, BenchCnnBreakdown);
 ODA_BENCHMARK(engine_cnn, BenchCnn);
+ODA_BENCHMARK(engine_fixed_batches, BenchFixedBatches);

@@ -1,14 +1,19 @@
-// The consensus engine on ATen. Layers without weights are ATen integer tensor
-// operations; Dense and Conv2D run the exact matrix kernel of kernels.h over
-// rows of kernel bytes (x + 128, the zero point folded into the biases) and
-// requantize in the same pass.
+// The consensus engine on raw per-batch buffers: Dense runs the exact matrix
+// kernel of kernels.h over rows of kernel bytes (x + 128, the zero point folded
+// into the biases), Conv2D the position-major kernel of conv.h; both requantize
+// in their epilogue (with a following ReLU fused in). Pooling, ReLU and Flatten
+// are direct loops. libtorch is used only to keep the pool workers' ATen
+// intra-op thread count at 1 for other ATen users in the process.
 #include <oda/engine/engine.h>
+
+#include <oda/engine/conv.h>
+#include <oda/engine/requant_simd.h>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <condition_variable>
 #include <exception>
@@ -27,30 +32,36 @@ struct PreparedLayer {
     Layer layer;
     LayerInfo info;
     bool logits{false};
-    // Accumulating layers:
+    bool fused{false};                    //!< a ReLU already applied by the layer before (skipped)
+    uint64_t in_elems{0}, out_elems{0};   //!< per sample
+    // Dense:
     PackedWeights packed;
     std::vector<int32_t> offset_biases;   //!< biases with the input zero point folded in (OffsetBiases)
-    std::vector<ChannelRequant> requant;  //!< one per output channel (per-tensor values repeated)
-    int32_t output_zero_point{0};
-    int8_t input_zero_point{0};
+    RequantTable requant;                 //!< one entry per output channel (per-tensor values repeated)
     size_t lda{0};                        //!< bytes per activation row given to the kernel
-    ConvGeometry geometry{};
+    // Conv2D:
+    ConvLayer conv;
+    bool pool_fused{false};               //!< the pooling layer after it (and its ReLU) reads the conv's grid
+    Layer pool_layer;
+    LayerInfo pool_info;
+    int32_t zero_point{0};                //!< zero point of this layer's output (ReLU clamps to it)
 };
 
-/** Rows of one convolution sample handled at a time: keeps the im2col buffer in cache. */
-constexpr size_t CONV_CHUNK_BYTES = 256 * 1024;
 /** Activations of one batch stay below this. */
 constexpr uint64_t BATCH_ACTIVATION_BYTES = 64ULL << 20;
 constexpr size_t MAX_BATCH = 256;
-/** Dense rows converted and multiplied at a time (also the parallel grain). */
-constexpr int64_t DENSE_ROWS = 32;
+/** Dense rows converted and multiplied at a time. */
+constexpr size_t DENSE_ROWS = 32;
 
-std::vector<int64_t> BatchShape(int64_t batch, const Shape& shape)
-{
-    std::vector<int64_t> s{batch};
-    for (uint32_t d : shape) s.push_back(d);
-    return s;
-}
+/** Working memory of one RunBatches call, reused by every batch and layer. */
+struct Workspace {
+    std::vector<int8_t> ping, pong;   //!< activations [batch][elements]
+    std::vector<int32_t> logits;      //!< int32 outputs of a logits last layer
+    std::vector<int32_t> values;      //!< the batch's outputs as int32 [batch][outputs]
+    std::vector<uint8_t> rows;        //!< Dense: kernel-byte rows
+    std::vector<int32_t> acc;         //!< Dense: accumulators
+    ConvScratch conv;
+};
 
 /** The engine's own worker threads (threads - 1 of them: the calling thread takes
  *  tasks too, so work starts without waiting for a wake-up), created once and
@@ -200,26 +211,27 @@ struct CompiledModel::Impl {
     KernelKind kernel;
     std::vector<PreparedLayer> layers;
     size_t batch_size{1};
+    uint64_t widest{0};  //!< most elements of any activation of one sample
 
     Impl(const Model& m, KernelKind k) : model(m), kernel(ResolveKernel(k))
     {
         const Architecture& arch = model.architecture;
-        uint64_t widest = ShapeElements(model.info.input_shape);
+        widest = ShapeElements(model.info.input_shape);
         int8_t zero_point = model.weights.input_zero_point;  // of the current activation
         for (size_t i = 0; i < arch.layers.size(); ++i) {
             PreparedLayer p;
             p.layer = arch.layers[i];
             p.info = model.info.layers[i];
             p.logits = arch.logits_output && i + 1 == arch.layers.size();
-            widest = std::max(widest, ShapeElements(p.info.out_shape));
+            p.in_elems = ShapeElements(p.info.in_shape);
+            p.out_elems = ShapeElements(p.info.out_shape);
+            widest = std::max(widest, p.out_elems);
             if (IsAccumulating(p.layer.kind)) {
                 const LayerParams& lp = model.weights.layers[i];
-                p.packed = PackWeights(lp.weights.data(), p.info.channel_count, p.info.fan_in, kernel);
-                p.lda = p.packed.k_padded;
-                p.input_zero_point = zero_point;
-                p.offset_biases = OffsetBiases(p.packed, lp.biases.data(), zero_point);
-                p.output_zero_point = lp.output_zero_point;
-                zero_point = lp.output_zero_point;
+                // A ReLU right after a requantized layer clamps at this layer's output
+                // zero point: fused into the requantization's lower clamp.
+                const bool fuse_relu = !p.logits && i + 1 < arch.layers.size() && arch.layers[i + 1].kind == LayerKind::RELU;
+                std::vector<ChannelRequant> requant;
                 if (!p.logits) {
                     for (uint32_t c = 0; c < p.info.channel_count; ++c) {
                         const size_t idx = p.layer.per_channel ? c : 0;
@@ -229,155 +241,214 @@ struct CompiledModel::Impl {
                         r.left_shift = std::clamp(shift, 0, 32);
                         r.right_shift = std::clamp(-shift, 0, 40);
                         r.zero_point = lp.output_zero_point;
-                        p.requant.push_back(r);
+                        requant.push_back(r);
                     }
                 }
                 if (p.layer.kind == LayerKind::CONV2D) {
                     const Shape& in = p.info.in_shape;
-                    p.geometry = ConvGeometry{in[0], in[1], in[2], p.layer.kernel_h, p.layer.kernel_w,
-                                              p.layer.stride_h, p.layer.stride_w, p.layer.pad_h, p.layer.pad_w,
-                                              p.info.out_shape[1], p.info.out_shape[2]};
+                    const ConvGeometry g{in[0], in[1], in[2], p.layer.kernel_h, p.layer.kernel_w,
+                                         p.layer.stride_h, p.layer.stride_w, p.layer.pad_h, p.layer.pad_w,
+                                         p.info.out_shape[1], p.info.out_shape[2]};
+                    p.conv = PrepareConv(g, p.info.channel_count, lp.weights.data(), lp.biases.data(), zero_point,
+                                         p.logits ? nullptr : requant.data(), fuse_relu, kernel);
+                } else {
+                    p.packed = PackWeights(lp.weights.data(), p.info.channel_count, p.info.fan_in, kernel);
+                    p.lda = p.packed.k_padded;
+                    p.offset_biases = OffsetBiases(p.packed, lp.biases.data(), zero_point);
+                    if (!p.logits) p.requant = MakeRequantTable(requant.data(), requant.size(), fuse_relu);
+                }
+                zero_point = lp.output_zero_point;
+                p.zero_point = zero_point;
+                // A pooling layer after a convolution (and its fused ReLU) reads the
+                // kernel's grid in place instead of a copy of it.
+                const size_t relu_end = i + (fuse_relu ? 1 : 0), next = relu_end + 1;
+                const bool pool_next = p.layer.kind == LayerKind::CONV2D && !p.logits && next < arch.layers.size() &&
+                                       (arch.layers[next].kind == LayerKind::MAXPOOL2D || arch.layers[next].kind == LayerKind::AVGPOOL2D);
+                if (pool_next) {
+                    p.pool_fused = true;
+                    p.pool_layer = arch.layers[next];
+                    p.pool_info = model.info.layers[next];
+                    p.out_elems = ShapeElements(p.pool_info.out_shape);
+                }
+                const size_t last = pool_next ? next : relu_end;  // the last layer this one absorbs
+                if (last > i) {
+                    layers.push_back(std::move(p));
+                    for (size_t j = i + 1; j <= last; ++j) {
+                        PreparedLayer skipped;
+                        skipped.layer = arch.layers[j];
+                        skipped.info = model.info.layers[j];
+                        skipped.fused = true;
+                        skipped.zero_point = zero_point;
+                        layers.push_back(std::move(skipped));
+                    }
+                    i = last;
+                    continue;
                 }
             }
+            p.zero_point = zero_point;
             layers.push_back(std::move(p));
         }
-        // int32 logits, int64 pooling sums and the int16 dense input: budget 8 bytes per element.
+        // int32 logits and the int32 outputs: budget 8 bytes per element.
         batch_size = static_cast<size_t>(std::clamp<uint64_t>(BATCH_ACTIVATION_BYTES / (widest * 8), 1, MAX_BATCH));
     }
 
-    at::Tensor Dense(const PreparedLayer& p, const at::Tensor& x_in) const
+    void Dense(const PreparedLayer& p, const int8_t* x, size_t batch, int8_t* y, int32_t* logits, Workspace& w) const
     {
-        const at::Tensor x = x_in.contiguous();
-        const int64_t batch = x.size(0);
-        const size_t in = p.info.fan_in;
-        const size_t n = p.info.channel_count;
-        const int8_t* xp = x.data_ptr<int8_t>();
-        at::Tensor out = at::empty({batch, static_cast<int64_t>(n)}, at::TensorOptions().dtype(p.logits ? at::kInt : at::kChar));
-        void* out_base = out.data_ptr();
-        at::parallel_for(0, batch, DENSE_ROWS, [&](int64_t begin, int64_t end) {
-            std::vector<uint8_t> rows(DENSE_ROWS * p.lda);
-            std::vector<int32_t> acc(p.logits ? 0 : DENSE_ROWS * n);
-            for (int64_t first = begin; first < end; first += DENSE_ROWS) {
-                const size_t count = std::min<int64_t>(DENSE_ROWS, end - first);
-                ToKernelRows(xp + first * in, count, in, rows.data(), p.lda);
-                if (p.logits) {
-                    MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(),
-                               static_cast<int32_t*>(out_base) + first * n, n);
-                } else {
-                    MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(), acc.data(), n);
-                    RequantizeRows(acc.data(), count, n, n, p.requant.data(), static_cast<int8_t*>(out_base) + first * n, n, 1);
-                }
-            }
-        });
-        return out;
-    }
-
-    at::Tensor Conv(const PreparedLayer& p, const at::Tensor& x_in) const
-    {
-        const at::Tensor x = x_in.contiguous();
-        const int64_t batch = x.size(0);
-        const ConvGeometry& g = p.geometry;
-        const size_t positions = g.out_h * g.out_w;
-        const size_t n = p.info.channel_count;
-        const size_t in_elems = g.channels * g.height * g.width;
-        const size_t chunk = std::clamp<size_t>(CONV_CHUNK_BYTES / p.lda, 1, positions);
-        at::Tensor out = at::empty(BatchShape(batch, p.info.out_shape), at::TensorOptions().dtype(p.logits ? at::kInt : at::kChar));
-        const int8_t* xp = x.data_ptr<int8_t>();
-        void* out_base = out.data_ptr();
-        at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) {
-            std::vector<uint8_t> rows(chunk * p.lda);
-            std::vector<int32_t> acc(chunk * n), transposed(chunk * n);
-            for (int64_t b = begin; b < end; ++b) {
-                for (size_t first = 0; first < positions; first += chunk) {
-                    const size_t count = std::min(chunk, positions - first);
-                    Im2Col(xp + b * in_elems, p.input_zero_point, g, first, count, rows.data(), p.lda);
-                    MatMulBias(rows.data(), count, p.lda, p.packed, p.offset_biases.data(), acc.data(), n);
-                    // acc is [position][channel]; the output is [channel][position].
-                    for (size_t r = 0; r < count; ++r) {
-                        for (size_t c = 0; c < n; ++c) transposed[c * count + r] = acc[r * n + c];
-                    }
-                    for (size_t c = 0; c < n; ++c) {
-                        const size_t offset = (b * n + c) * positions + first;
-                        if (p.logits) {
-                            std::copy_n(transposed.data() + c * count, count, static_cast<int32_t*>(out_base) + offset);
-                        } else {
-                            RequantizeChannel(transposed.data() + c * count, count, p.requant[c], static_cast<int8_t*>(out_base) + offset);
-                        }
-                    }
-                }
-            }
-        });
-        return out;
-    }
-
-    /** Calls fn with the [B, C, OH, OW] view of x at each window offset (ky, kx). */
-    template <typename Fn>
-    static void ForEachWindowOffset(const PreparedLayer& p, const at::Tensor& x, Fn&& fn)
-    {
-        const int64_t oh = p.info.out_shape[1], ow = p.info.out_shape[2];
-        for (int64_t ky = 0; ky < p.layer.kernel_h; ++ky) {
-            for (int64_t kx = 0; kx < p.layer.kernel_w; ++kx) {
-                fn(x.slice(2, ky, ky + (oh - 1) * p.layer.stride_h + 1, p.layer.stride_h)
-                    .slice(3, kx, kx + (ow - 1) * p.layer.stride_w + 1, p.layer.stride_w));
+        const size_t in = p.info.fan_in, n = p.info.channel_count;
+        w.rows.resize(DENSE_ROWS * p.lda);
+        if (!p.logits) w.acc.resize(DENSE_ROWS * n);
+        for (size_t first = 0; first < batch; first += DENSE_ROWS) {
+            const size_t count = std::min(DENSE_ROWS, batch - first);
+            ToKernelRows(x + first * in, count, in, w.rows.data(), p.lda);
+            if (p.logits) {
+                MatMulBias(w.rows.data(), count, p.lda, p.packed, p.offset_biases.data(), logits + first * n, n);
+            } else {
+                MatMulBias(w.rows.data(), count, p.lda, p.packed, p.offset_biases.data(), w.acc.data(), n);
+                RequantizeRowsWith(kernel, w.acc.data(), count, n, n, p.requant, y + first * n, n);
             }
         }
     }
 
-    at::Tensor Forward(at::Tensor x) const
+    /** MaxPool2D / AvgPool2D of one channel plane whose rows start W bytes apart (no
+     *  padding: every window is inside the plane). */
+    void Pool(const Layer& layer, const LayerInfo& info, const int8_t* in, size_t W, int8_t* out) const
     {
+        const size_t OH = info.out_shape[1], OW = info.out_shape[2];
+        const size_t kh = layer.kernel_h, kw = layer.kernel_w, sh = layer.stride_h, sw = layer.stride_w;
+        if (layer.kind == LayerKind::MAXPOOL2D) {
+            if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && kernel != KernelKind::SCALAR) return MaxPool2x2(in, W, OH, OW, out);
+            for (size_t oy = 0; oy < OH; ++oy) {
+                for (size_t ox = 0; ox < OW; ++ox) {
+                    int8_t m = -128;
+                    for (size_t ky = 0; ky < kh; ++ky) {
+                        const int8_t* row = in + (oy * sh + ky) * W + ox * sw;
+                        for (size_t kx = 0; kx < kw; ++kx) m = std::max(m, row[kx]);
+                    }
+                    out[oy * OW + ox] = m;
+                }
+            }
+            return;
+        }
+        const int64_t count = int64_t(kh * kw), half = count / 2;
+        for (size_t oy = 0; oy < OH; ++oy) {
+            for (size_t ox = 0; ox < OW; ++ox) {
+                int64_t sum = 0;
+                for (size_t ky = 0; ky < kh; ++ky) {
+                    const int8_t* row = in + (oy * sh + ky) * W + ox * sw;
+                    for (size_t kx = 0; kx < kw; ++kx) sum += row[kx];
+                }
+                // Rounded to nearest, ties away from zero: round |sum| / count, restore the sign.
+                const int64_t magnitude = ((sum < 0 ? -sum : sum) + half) / count;
+                out[oy * OW + ox] = static_cast<int8_t>(sum < 0 ? -magnitude : magnitude);
+            }
+        }
+    }
+
+    /** 2x2 windows, stride 2, rows W bytes apart, 8 outputs at a time with SSE2 (baseline x86-64). */
+    static void MaxPool2x2(const int8_t* in, size_t W, size_t OH, size_t OW, int8_t* out)
+    {
+        for (size_t oy = 0; oy < OH; ++oy) {
+            const int8_t* r0 = in + 2 * oy * W;
+            const int8_t* r1 = r0 + W;
+            int8_t* o = out + oy * OW;
+            size_t ox = 0;
+#ifdef ODA_HAVE_X86
+            // Bytes xor 0x80 order like their int8 values, so unsigned max is int8 max.
+            // 8 outputs (16 input bytes of each row) at a time; a row of 8..15 outputs
+            // ends with a chunk that overlaps the previous one (the same values again).
+            const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80)), low = _mm_set1_epi16(0xFF);
+            while (OW >= 8 && ox < OW) {
+                if (ox + 8 > OW) ox = OW - 8;
+                const __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + 2 * ox)), flip);
+                const __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r1 + 2 * ox)), flip);
+                const __m128i v = _mm_max_epu8(a, b);
+                // Pairs of bytes as 16-bit words: max of the low and the high byte.
+                const __m128i h = _mm_max_epi16(_mm_and_si128(v, low), _mm_srli_epi16(v, 8));
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(o + ox), _mm_xor_si128(_mm_packus_epi16(h, h), flip));
+                ox += 8;
+            }
+#endif
+            for (; ox < OW; ++ox) o[ox] = std::max(std::max(r0[2 * ox], r0[2 * ox + 1]), std::max(r1[2 * ox], r1[2 * ox + 1]));
+        }
+    }
+
+    /** Runs `batch` samples of `input` through every layer; the outputs land in w.values. */
+    void Forward(const int8_t* input, size_t batch, Workspace& w) const
+    {
+        w.ping.resize(batch * widest);
+        w.pong.resize(batch * widest);
+        const int8_t* x = input;
         int32_t zp = model.weights.input_zero_point;
+        bool logits = false;
         for (const PreparedLayer& p : layers) {
+            if (p.fused || p.layer.kind == LayerKind::FLATTEN) continue;  // C,H,W storage order is already the flat order
+            int8_t* y = x == w.ping.data() ? w.pong.data() : w.ping.data();
+            if (p.logits) {
+                w.logits.resize(batch * p.out_elems);
+                logits = true;
+            }
             switch (p.layer.kind) {
             case LayerKind::DENSE:
-                x = Dense(p, x);
-                zp = p.output_zero_point;
+                Dense(p, x, batch, y, w.logits.data(), w);
+                zp = p.zero_point;
                 break;
             case LayerKind::CONV2D:
-                x = Conv(p, x);
-                zp = p.output_zero_point;
+                if (p.pool_fused) {
+                    const size_t out_plane = p.out_elems / p.conv.n;
+                    for (size_t s = 0; s < batch; ++s) {
+                        ConvForwardToGrid(p.conv, x + s * p.in_elems, w.conv);
+                        for (size_t c = 0; c < p.conv.n; ++c) {
+                            Pool(p.pool_layer, p.pool_info, GridRow(p.conv, w.conv, c, 0), p.conv.grid_w, y + s * p.out_elems + c * out_plane);
+                        }
+                    }
+                    zp = p.zero_point;
+                    break;
+                }
+                for (size_t s = 0; s < batch; ++s) {
+                    ConvForward(p.conv, x + s * p.in_elems, y + s * p.out_elems, w.logits.data() + (p.logits ? s * p.out_elems : 0), w.conv);
+                }
+                zp = p.zero_point;
                 break;
-            case LayerKind::MAXPOOL2D: {
-                // Elementwise max over the kh * kw strided views (one per window offset):
-                // vectorized ATen kernels, much faster than reducing an unfolded view.
-                at::Tensor m;
-                ForEachWindowOffset(p, x, [&](const at::Tensor& v) { m = m.defined() ? at::maximum(m, v) : v.clone(); });
-                x = m;
-                break;
-            }
+            case LayerKind::MAXPOOL2D:
             case LayerKind::AVGPOOL2D: {
-                at::Tensor sum;
-                ForEachWindowOffset(p, x, [&](const at::Tensor& v) { sum = sum.defined() ? sum.add_(v) : v.to(at::kLong); });
-                const int64_t count = int64_t{p.layer.kernel_h} * p.layer.kernel_w;
-                const int64_t half = count / 2;
-                // Rounded to nearest, ties away from zero: round |sum| / count, restore the sign.
-                const at::Tensor magnitude = at::div(sum.abs() + half, count, "trunc");
-                x = at::where(sum < 0, -magnitude, magnitude).to(at::kChar);
+                const size_t channels = p.info.in_shape[0];
+                const size_t in_plane = p.in_elems / channels, out_plane = p.out_elems / channels;
+                for (size_t s = 0; s < batch; ++s) {
+                    for (size_t c = 0; c < channels; ++c) {
+                        Pool(p.layer, p.info, x + s * p.in_elems + c * in_plane, p.info.in_shape[2], y + s * p.out_elems + c * out_plane);
+                    }
+                }
                 break;
             }
-            case LayerKind::RELU:
-                x = at::clamp_min(x, zp);
+            case LayerKind::RELU: {
+                const int8_t floor = static_cast<int8_t>(zp);
+                for (size_t i = 0; i < batch * p.out_elems; ++i) y[i] = std::max(x[i], floor);
                 break;
+            }
             case LayerKind::FLATTEN:
-                x = x.reshape({x.size(0), -1});
                 break;
             }
+            x = y;
         }
-        return x;
+        const uint64_t outputs = ShapeElements(model.info.output_shape);
+        if (logits) {
+            w.values.swap(w.logits);
+        } else {
+            w.values.assign(x, x + batch * outputs);
+        }
     }
 
-    /** Runs samples [begin, end) of `inputs` in batches; calls sink(first_index, int32 output [b, n]). */
+    /** Runs samples [begin, end) of `inputs` in batches; calls sink(first_index, count, int32 outputs [count][n], n). */
     template <typename Sink>
     void RunBatches(const int8_t* inputs, size_t begin, size_t end, Sink&& sink) const
     {
-        c10::InferenceMode guard;
+        Workspace w;
         const uint64_t in_elems = ShapeElements(model.info.input_shape);
+        const size_t n = ShapeElements(model.info.output_shape);
         for (size_t first = begin; first < end; first += batch_size) {
             const size_t b = std::min(batch_size, end - first);
-            const at::Tensor input = at::from_blob(const_cast<int8_t*>(inputs + first * in_elems),
-                                                   BatchShape(static_cast<int64_t>(b), model.info.input_shape),
-                                                   at::TensorOptions().dtype(at::kChar));
-            const at::Tensor out = Forward(input).reshape({static_cast<int64_t>(b), -1}).to(at::kInt).contiguous();
-            sink(first, out);
+            Forward(inputs + first * in_elems, b, w);
+            sink(first, b, w.values.data(), n);
         }
     }
 
@@ -404,10 +475,8 @@ std::vector<ModelOutput> CompiledModel::Run(const int8_t* inputs, size_t count) 
     // Every task writes only its own samples' slots.
     EnginePool::Get().Run(tasks, [&](size_t t) {
         const size_t begin = t * per_task, end = std::min(count, begin + per_task);
-        m_impl->RunBatches(inputs, begin, end, [&](size_t first, const at::Tensor& out) {
-            const int64_t n = out.size(1);
-            const int32_t* v = out.data_ptr<int32_t>();
-            for (int64_t i = 0; i < out.size(0); ++i) {
+        m_impl->RunBatches(inputs, begin, end, [&](size_t first, size_t b, const int32_t* v, size_t n) {
+            for (size_t i = 0; i < b; ++i) {
                 ModelOutput& o = results[first + i];
                 o.shape = m_impl->model.info.output_shape;
                 o.logits = logits;
@@ -433,10 +502,8 @@ int64_t CompiledModel::Score(const Dataset& dataset) const
     std::vector<ScoreAccumulator> partial(tasks, ScoreAccumulator(m_impl->model.architecture.objective));
     EnginePool::Get().Run(tasks, [&](size_t t) {
         const size_t begin = t * per_task, end = std::min(count, begin + per_task);
-        m_impl->RunBatches(dataset.inputs.data(), begin, end, [&](size_t first, const at::Tensor& out) {
-            const int64_t n = out.size(1);
-            const int32_t* v = out.data_ptr<int32_t>();
-            for (int64_t i = 0; i < out.size(0); ++i) partial[t].Add(v + i * n, n, dataset, first + i);
+        m_impl->RunBatches(dataset.inputs.data(), begin, end, [&](size_t first, size_t b, const int32_t* v, size_t n) {
+            for (size_t i = 0; i < b; ++i) partial[t].Add(v + i * n, n, dataset, first + i);
         });
     });
     ScoreAccumulator score(m_impl->model.architecture.objective);

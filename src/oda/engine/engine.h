@@ -1,6 +1,8 @@
-// The consensus engine: batched integer inference and dataset scoring on libtorch
-// (ATen int8/int16/int32 tensors as containers and for the layers without
-// weights) with exact integer matrix kernels (kernels.h) for Dense and Conv2D.
+// The consensus engine: batched integer inference and dataset scoring with exact
+// integer kernels: the matrix kernel of kernels.h for Dense, the position-major
+// convolution of conv.h for Conv2D (both requantize in their epilogue, a following
+// ReLU fused in), direct loops for pooling, ReLU and Flatten, all on raw per-batch
+// buffers (no libtorch tensors in the hot path).
 //
 // Contract: for every model and input it returns exactly what the reference
 // interpreter (reference.h) returns, bit for bit, independent of the engine and
@@ -57,9 +59,9 @@ int64_t EngineScore(const model::Model& model, const model::Dataset& dataset);
 
 /** Threads of the engine's pool (created once per process and reused; default: the
  *  number of cores; 1 = everything on the calling thread). The calling thread is one
- *  of them; the threads - 1 workers run ATen with one intra-op thread, the caller
- *  with its own libtorch setting (1 avoids oversubscription; libtorch's global
- *  thread count is not changed). A Run
+ *  of them; the threads - 1 workers also set their ATen intra-op thread count to 1
+ *  (for other ATen users; the engine itself runs no ATen operations), and
+ *  libtorch's global thread count is not changed. A Run
  *  or Score that finds the pool busy with another caller's work runs on its own
  *  thread, so concurrent callers do not oversubscribe the cores. */
 void SetEngineThreads(int threads);

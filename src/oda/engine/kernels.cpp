@@ -7,14 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__x86_64__) || defined(__i386__)
-#if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on _mm512_undefined (a false positive).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#define ODA_HAVE_X86 1
-#endif
+#include <oda/engine/requant_simd.h>
 
 namespace oda::engine {
 
@@ -182,7 +175,6 @@ __attribute__((target("avx2"))) static void MatMulAvx2(const uint8_t* a, size_t 
 }
 
 // -------------------------------------------------------------- AVX-512 VNNI
-#define ODA_VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vnni")))
 /** R rows x 16 columns: broadcast 4 bytes of A, vpdpbusd (u8 x s8, 4 products per
  *  int32 lane, no saturation) with the packed 4-byte groups of 16 columns. */
 template <int R>
@@ -255,117 +247,120 @@ void ToKernelRows(const int8_t* src, size_t rows, size_t k, uint8_t* dst, size_t
 
 // ---------------------------------------------------------- requantization
 // The same function as oda::model::Requantize, written independently (floor
-// shifts instead of gemmlowp's nudge-and-truncate) so the differential tests
-// compare two derivations of the specification.
+// shifts and 32-bit lanes instead of gemmlowp's nudge-and-truncate, see
+// requant_simd.h) so the differential tests compare two derivations of the
+// specification.
 
-static inline int8_t RequantizeOne(int32_t acc, int64_t pow2_left, int64_t multiplier, int64_t round,
-                                   int64_t neg_adjust, int64_t right, int64_t zero_point)
+RequantTable MakeRequantTable(const ChannelRequant* channels, size_t count, bool fuse_relu)
 {
-    int64_t v = int64_t{acc} * pow2_left;  // left <= 32: |v| <= 2^63, representable
-    v = v < INT32_MIN ? INT32_MIN : (v > INT32_MAX ? INT32_MAX : v);
-    // round(v * M / 2^31), ties toward +infinity == floor((v * M + 2^30) / 2^31)
-    const int64_t high = (v * multiplier + (int64_t{1} << 30)) >> 31;
-    // round(high / 2^right), ties away from zero (right = 0: unchanged)
-    int64_t r = (high + round - ((high < 0) ? neg_adjust : 0)) >> right;
-    r += zero_point;
-    return static_cast<int8_t>(r < -128 ? -128 : (r > 127 ? 127 : r));
+    RequantTable t;
+    for (size_t j = 0; j < count; ++j) {
+        const ChannelRequant& ch = channels[j];
+        const int32_t left = std::clamp(ch.left_shift, 0, 32);
+        const int32_t right = std::clamp(ch.right_shift, 0, 40);
+        const bool vanishes = right > 32;  // every int32 divided by 2^right rounds to 0
+        t.left.push_back(left);
+        t.multiplier.push_back(vanishes ? 0 : ch.multiplier);
+        t.right.push_back(vanishes ? 0 : right);
+        t.zero_point.push_back(ch.zero_point);
+        t.lower.push_back(fuse_relu ? std::max(ch.zero_point, -128) : -128);
+        t.mask.push_back(static_cast<int32_t>(static_cast<uint32_t>((uint64_t{1} << t.right.back()) - 1)));
+        t.any_left = t.any_left || left > 0;
+    }
+    return t;
 }
 
-struct RequantConstants {
-    int64_t pow2_left, multiplier, round, neg_adjust, right, zero_point;
-    explicit RequantConstants(const ChannelRequant& ch)
-        : pow2_left(int64_t{1} << ch.left_shift), multiplier(ch.multiplier),
-          round((int64_t{1} << ch.right_shift) >> 1), neg_adjust(ch.right_shift > 0 ? 1 : 0),
-          right(ch.right_shift), zero_point(ch.zero_point) {}
-};
+static inline int8_t RequantizeScalar(int32_t acc, const RequantTable& t, size_t j)
+{
+    return simd::RequantizeOne(acc, t.left[j], t.multiplier[j], t.right[j], t.zero_point[j], t.lower[j]);
+}
 
 #ifdef ODA_HAVE_X86
-/** Eight int64 lanes at a time, the same steps as RequantizeOne. */
-__attribute__((target("avx512f"))) static size_t RequantizeUniformAvx512(const int32_t* acc, size_t count,
-                                                                         const ChannelRequant& ch,
-                                                                         const RequantConstants& k, int8_t* out)
+ODA_AVX2_TARGET static void RequantizeRowsAvx2(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const RequantTable& t,
+                                               int8_t* out, size_t ldo)
 {
-    const __m512i left = _mm512_set1_epi64(ch.left_shift), right = _mm512_set1_epi64(ch.right_shift);
-    const __m512i lo32 = _mm512_set1_epi64(INT32_MIN), hi32 = _mm512_set1_epi64(INT32_MAX);
-    const __m512i mult = _mm512_set1_epi64(k.multiplier), half = _mm512_set1_epi64(int64_t{1} << 30);
-    const __m512i round = _mm512_set1_epi64(k.round), neg = _mm512_set1_epi64(k.neg_adjust);
-    const __m512i zp = _mm512_set1_epi64(k.zero_point);
-    const __m512i lo8 = _mm512_set1_epi64(-128), hi8 = _mm512_set1_epi64(127);
+    for (size_t m = 0; m < rows; ++m) {
+        const int32_t* a = acc + m * ldc;
+        int8_t* o = out + m * ldo;
+        size_t j = 0;
+        for (; j + 8 <= cols; j += 8) {
+#define ODA_AT(v) _mm256_loadu_si256(reinterpret_cast<const __m256i*>((v).data() + j))
+            const __m256i r = simd::RequantizeLanes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + j)), t.any_left, ODA_AT(t.left),
+                                                    ODA_AT(t.multiplier), ODA_AT(t.right), ODA_AT(t.mask), ODA_AT(t.zero_point), ODA_AT(t.lower));
+#undef ODA_AT
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(o + j), simd::PackLanes(r));
+        }
+        for (; j < cols; ++j) o[j] = RequantizeScalar(a[j], t, j);
+    }
+}
+
+ODA_AVX512_TARGET static void RequantizeRowsAvx512(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const RequantTable& t,
+                                                   int8_t* out, size_t ldo)
+{
+    for (size_t m = 0; m < rows; ++m) {
+        const int32_t* a = acc + m * ldc;
+        int8_t* o = out + m * ldo;
+        size_t j = 0;
+        for (; j + 16 <= cols; j += 16) {
+#define ODA_AT(v) _mm512_loadu_si512((v).data() + j)
+            const __m512i r = simd::RequantizeLanes(_mm512_loadu_si512(a + j), t.any_left, ODA_AT(t.left), ODA_AT(t.multiplier), ODA_AT(t.right),
+                                                    ODA_AT(t.mask), ODA_AT(t.zero_point), ODA_AT(t.lower));
+#undef ODA_AT
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(o + j), _mm512_cvtepi32_epi8(r));
+        }
+        for (; j < cols; ++j) o[j] = RequantizeScalar(a[j], t, j);
+    }
+}
+
+ODA_AVX2_TARGET static size_t RequantizeChannelAvx2(const int32_t* acc, size_t count, const RequantTable& t, size_t c, int8_t* out)
+{
+    const __m256i left = _mm256_set1_epi32(t.left[c]), mult = _mm256_set1_epi32(t.multiplier[c]);
+    const __m256i right = _mm256_set1_epi32(t.right[c]), zp = _mm256_set1_epi32(t.zero_point[c]), lower = _mm256_set1_epi32(t.lower[c]);
+    const __m256i mask = _mm256_set1_epi32(t.mask[c]);
     size_t i = 0;
     for (; i + 8 <= count; i += 8) {
-        __m512i v = _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + i)));
-        v = _mm512_sllv_epi64(v, left);                          // exact: |v| * 2^32 <= 2^63
-        v = _mm512_min_epi64(_mm512_max_epi64(v, lo32), hi32);   // saturate to int32
-        __m512i high = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(v, mult), half), 31);
-        const __m512i adjust = _mm512_and_si512(_mm512_srai_epi64(high, 63), neg);  // 1 if high < 0 and right > 0
-        __m512i r = _mm512_srav_epi64(_mm512_sub_epi64(_mm512_add_epi64(high, round), adjust), right);
-        r = _mm512_min_epi64(_mm512_max_epi64(_mm512_add_epi64(r, zp), lo8), hi8);
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi64_epi8(r));
+        const __m256i r = simd::RequantizeLanes(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + i)), t.any_left, left, mult, right, mask, zp, lower);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), simd::PackLanes(r));
+    }
+    return i;
+}
+
+ODA_AVX512_TARGET static size_t RequantizeChannelAvx512(const int32_t* acc, size_t count, const RequantTable& t, size_t c, int8_t* out)
+{
+    const __m512i left = _mm512_set1_epi32(t.left[c]), mult = _mm512_set1_epi32(t.multiplier[c]);
+    const __m512i right = _mm512_set1_epi32(t.right[c]), zp = _mm512_set1_epi32(t.zero_point[c]), lower = _mm512_set1_epi32(t.lower[c]);
+    const __m512i mask = _mm512_set1_epi32(t.mask[c]);
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const __m512i r = simd::RequantizeLanes(_mm512_loadu_si512(acc + i), t.any_left, left, mult, right, mask, zp, lower);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(r));
     }
     return i;
 }
 #endif
 
-void RequantizeChannel(const int32_t* acc, size_t count, const ChannelRequant& channel, int8_t* out)
+void RequantizeRowsWith(KernelKind kind, const int32_t* acc, size_t rows, size_t cols, size_t ldc, const RequantTable& t,
+                        int8_t* out, size_t ldo)
 {
-    const RequantConstants k(channel);
+    kind = ResolveKernel(kind);
+#ifdef ODA_HAVE_X86
+    if (kind == KernelKind::AVX512VNNI) return RequantizeRowsAvx512(acc, rows, cols, ldc, t, out, ldo);
+    if (kind == KernelKind::AVX2) return RequantizeRowsAvx2(acc, rows, cols, ldc, t, out, ldo);
+#endif
+    for (size_t m = 0; m < rows; ++m) {
+        for (size_t j = 0; j < cols; ++j) out[m * ldo + j] = RequantizeScalar(acc[m * ldc + j], t, j);
+    }
+}
+
+void RequantizeChannelWith(KernelKind kind, const int32_t* acc, size_t count, const RequantTable& t, size_t channel, int8_t* out)
+{
+    kind = ResolveKernel(kind);
     size_t i = 0;
 #ifdef ODA_HAVE_X86
-    static const bool avx512 = __builtin_cpu_supports("avx512f");
-    if (avx512) i = RequantizeUniformAvx512(acc, count, channel, k, out);
+    if (kind == KernelKind::AVX512VNNI) i = RequantizeChannelAvx512(acc, count, t, channel, out);
+    if (kind == KernelKind::AVX2) i = RequantizeChannelAvx2(acc, count, t, channel, out);
 #endif
-    for (; i < count; ++i) {
-        out[i] = RequantizeOne(acc[i], k.pow2_left, k.multiplier, k.round, k.neg_adjust, k.right, k.zero_point);
-    }
-}
-
-void RequantizeRows(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const ChannelRequant* channels,
-                    int8_t* out, size_t out_row_stride, size_t out_col_stride)
-{
-    std::vector<RequantConstants> k(channels, channels + cols);
-    for (size_t m = 0; m < rows; ++m) {
-        const int32_t* arow = acc + m * ldc;
-        int8_t* orow = out + m * out_row_stride;
-        for (size_t j = 0; j < cols; ++j) {
-            const RequantConstants& c = k[j];
-            orow[j * out_col_stride] = RequantizeOne(arow[j], c.pow2_left, c.multiplier, c.round, c.neg_adjust, c.right, c.zero_point);
-        }
-    }
-}
-
-// ------------------------------------------------------------------ im2col
-void Im2Col(const int8_t* x, int8_t zero_point, const ConvGeometry& g, size_t first, size_t count, uint8_t* rows,
-            size_t lda)
-{
-    const uint8_t pad = ToKernelByte(zero_point);
-    for (size_t p = first; p < first + count; ++p) {
-        const size_t oy = p / g.out_w, ox = p % g.out_w;
-        uint8_t* row = rows + (p - first) * lda;
-        size_t idx = 0;
-        for (size_t c = 0; c < g.channels; ++c) {
-            const int8_t* plane = x + c * g.height * g.width;
-            for (size_t ky = 0; ky < g.kernel_h; ++ky) {
-                const int64_t iy = static_cast<int64_t>(oy * g.stride_h + ky) - static_cast<int64_t>(g.pad_h);
-                if (iy < 0 || iy >= static_cast<int64_t>(g.height)) {
-                    std::fill(row + idx, row + idx + g.kernel_w, pad);
-                    idx += g.kernel_w;
-                    continue;
-                }
-                const int8_t* line = plane + iy * g.width;
-                const int64_t x0 = static_cast<int64_t>(ox * g.stride_w) - static_cast<int64_t>(g.pad_w);
-                if (x0 >= 0 && x0 + static_cast<int64_t>(g.kernel_w) <= static_cast<int64_t>(g.width)) {
-                    for (size_t kx = 0; kx < g.kernel_w; ++kx) row[idx + kx] = ToKernelByte(line[x0 + kx]);
-                    idx += g.kernel_w;
-                    continue;
-                }
-                for (size_t kx = 0; kx < g.kernel_w; ++kx) {
-                    const int64_t ix = x0 + static_cast<int64_t>(kx);
-                    row[idx++] = (ix < 0 || ix >= static_cast<int64_t>(g.width)) ? pad : ToKernelByte(line[ix]);
-                }
-            }
-        }
-        std::fill(row + idx, row + lda, uint8_t{0});
-    }
+    for (; i < count; ++i) out[i] = RequantizeScalar(acc[i], t, channel);
 }
 
 } // namespace oda::engine

@@ -1,9 +1,9 @@
 // Exact integer kernels for the consensus engine's hot loops (no libtorch here):
 // a u8 x s8 -> int32 matrix product chosen at run time (AVX-512 VNNI vpdpbusd,
-// AVX2 vpmaddwd on int16, or portable scalar), im2col for convolutions and the
-// requantization epilogue. Exactness: the architecture's overflow proof bounds
-// every partial sum of a layer's products inside int32, so any summation order
-// gives the same int32 result, with or without SIMD.
+// AVX2 vpmaddwd on int16, or portable scalar) and the vectorized requantization
+// (requant_simd.h); convolutions are in conv.h. Exactness: the architecture's
+// overflow proof bounds every partial sum of a layer's products inside int32, so
+// any summation order gives the same int32 result, with or without SIMD.
 #ifndef ODA_ODA_ENGINE_KERNELS_H
 #define ODA_ODA_ENGINE_KERNELS_H
 
@@ -64,26 +64,37 @@ struct ChannelRequant {
     int32_t zero_point{0};
 };
 
-/** out[m][j] = Requantize(acc[m][j]) with the constants of channel j, written to
- *  out + m * out_row_stride + j * out_col_stride (so conv outputs land in C,H,W order). */
-void RequantizeRows(const int32_t* acc, size_t rows, size_t cols, size_t ldc, const ChannelRequant* channels,
-                    int8_t* out, size_t out_row_stride, size_t out_col_stride);
+/** Requantization constants of a layer laid out for the vector code, one entry per
+ *  output channel. Right shifts above 32 are folded into multiplier 0, right shift
+ *  0: RoundingDivideByPOT(x, e) is 0 for every int32 x when e > 32, and so is
+ *  SRDHM(x, 0), so the folded constants give the same int8 for every accumulator
+ *  while every shift count fits a 32-bit lane. `lower` is the lower clamp: -128, or
+ *  the output zero point when the ReLU that follows the layer is fused in
+ *  (max(clamp(r + zp, -128, 127), zp) == clamp(r + zp, zp, 127)). */
+struct RequantTable {
+    std::vector<int32_t> left, multiplier, right, zero_point, lower;
+    std::vector<int32_t> mask;  //!< 2^right - 1 (as uint32: all ones for right 32)
+    bool any_left{false};       //!< some channel has left > 0
+    size_t Size() const { return left.size(); }
+};
+RequantTable MakeRequantTable(const ChannelRequant* channels, size_t count, bool fuse_relu);
 
-/** out[i] = Requantize(acc[i]) for i < count with one channel's constants (vectorized). */
-void RequantizeChannel(const int32_t* acc, size_t count, const ChannelRequant& channel, int8_t* out);
+/** out[m * ldo + j] = max(Requantize(acc[m * ldc + j]), lower[j]) with the constants of
+ *  channel j, on the vector unit of `kind` (AVX512VNNI: 16 int32 lanes with AVX-512F;
+ *  AVX2: 8 lanes; SCALAR: RequantizeOne). Every kind gives the same bits. */
+void RequantizeRowsWith(KernelKind kind, const int32_t* acc, size_t rows, size_t cols, size_t ldc, const RequantTable& t,
+                        int8_t* out, size_t ldo);
 
-/** Convolution geometry for im2col. */
+/** out[i] = max(Requantize(acc[i]), lower[channel]) for i < count, one channel's constants. */
+void RequantizeChannelWith(KernelKind kind, const int32_t* acc, size_t count, const RequantTable& t, size_t channel,
+                           int8_t* out);
+
+/** Convolution geometry: input C,H,W, window, strides, padding and output size. */
 struct ConvGeometry {
     size_t channels, height, width;  //!< input C,H,W
     size_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
     size_t out_h, out_w;
 };
-
-/** Writes output positions [first, first + count) (row-major over out_h x out_w) of one
- *  sample as rows of kernel bytes in (c, ky, kx) order. Padding holds the input zero
- *  point (so it adds (zp - zp) * w = 0); the row tail up to lda is 0. */
-void Im2Col(const int8_t* x, int8_t zero_point, const ConvGeometry& g, size_t first, size_t count,
-            uint8_t* rows, size_t lda);
 
 /** Rows of kernel bytes from int8 rows: dst[m][i] = ToKernelByte(src[m][i]) for i < k, 0 up to lda. */
 void ToKernelRows(const int8_t* src, size_t rows, size_t k, uint8_t* dst, size_t lda);

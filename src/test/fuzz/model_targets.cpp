@@ -6,6 +6,7 @@
 #include <oda/model/model.h>
 #include <oda/model/weights.h>
 #include <test/fuzz/fuzz.h>
+#include <test/util/model_builders.h>
 #include <test/util/random_model.h>
 
 #include <algorithm>
@@ -85,6 +86,30 @@ std::vector<std::vector<uint8_t>> ModelRunSeeds()
         std::vector<uint8_t> seed{static_cast<uint8_t>(arch.size()), static_cast<uint8_t>(arch.size() >> 8)};
         seed.insert(seed.end(), arch.begin(), arch.end());
         for (int i = 0; i < 64; ++i) seed.push_back(static_cast<uint8_t>(rng.Next()));
+        seeds.push_back(std::move(seed));
+    }
+    // Convolutions that reach every path of the engine's conv.cpp and pooling (the
+    // random architectures above are at most 9 wide): one input channel 3x3 as in
+    // the benchmark CNN, rows wide enough for the 8-output max-pool, strided
+    // gathers, and a fan-in of 576 that is packed in several chunks.
+    using oda::test::Conv;
+    using oda::test::Pool;
+    using oda::test::Simple;
+    Architecture wide;
+    wide.input_shape = {1, 34, 34};
+    wide.layers = {Conv(2, 3, 1, 1), Simple(LayerKind::RELU), Pool(LayerKind::MAXPOOL2D, 2, 2), Conv(3, 3, 2, 1, true)};
+    Architecture first;
+    first.input_shape = {1, 28, 28};
+    first.layers = {Conv(16, 3, 1, 1), Simple(LayerKind::RELU), Pool(LayerKind::MAXPOOL2D, 2, 2), Simple(LayerKind::FLATTEN)};
+    Architecture deep;
+    deep.input_shape = {64, 20, 20};
+    deep.layers = {Conv(1, 3, 1, 1)};
+    deep.logits_output = true;
+    for (const Architecture& a : {wide, first, deep}) {
+        const std::vector<uint8_t> arch = EncodeArchitecture(a);
+        std::vector<uint8_t> seed{static_cast<uint8_t>(arch.size()), static_cast<uint8_t>(arch.size() >> 8)};
+        seed.insert(seed.end(), arch.begin(), arch.end());
+        for (int i = 0; i < 256; ++i) seed.push_back(static_cast<uint8_t>(rng.Next()));
         seeds.push_back(std::move(seed));
     }
     return seeds;
@@ -178,7 +203,7 @@ ODA_FUZZ_TARGET_SEEDS(model_run, ModelRunSeeds)
     std::vector<int8_t> input(ShapeElements(arch.input_shape));
     for (auto& v : input) v = src.Int8();
     const ModelOutput ref = oda::engine::ReferenceRun(m, input.data());
-    for (auto kernel : {oda::engine::KernelKind::AUTO, oda::engine::KernelKind::SCALAR}) {
+    for (auto kernel : {oda::engine::KernelKind::AUTO, oda::engine::KernelKind::AVX2, oda::engine::KernelKind::SCALAR}) {
         const oda::engine::CompiledModel compiled(m, kernel);
         Assert(compiled.RunOne(input.data()) == ref, "consensus engine differs from the reference");
     }
