@@ -8,7 +8,9 @@ type and the part of its answer that matters:
   - the miner mines 101 blocks to its wallet (coinbase maturity 100); alice's node syncs them;
   - the miner pays alice; the transaction is relayed to alice's mempool and confirmed by a block;
   - alice pays part of it back at an explicit fee rate; both balances are shown;
-  - a model is trained, quantized and scored with the integer consensus engine.
+  - a model is trained, quantized and scored with the integer consensus engine;
+  - its weights and test dataset go into the miner's model file store (importmodelfile), and
+    an add-model transaction registers it on chain; both nodes show the same registry.
 """
 import json
 import os
@@ -19,6 +21,9 @@ import time
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The payload encoders the functional tests use (doc/oda-protocol.md section 2.2).
+sys.path.insert(0, os.path.join(ROOT, "test", "functional"))
+from test_framework.oda import add_model  # noqa: E402
 
 BUILD = os.environ.get("ODA_BUILDDIR", os.path.join(ROOT, "build"))
 ODAD = os.path.join(BUILD, "src", "odad")
@@ -70,7 +75,9 @@ class CliNode:
         strargs = [a if isinstance(a, str) else json.dumps(a) for a in args]
         options = ([f"-rpcwallet={wallet}"] if wallet else []) + (["-named"] if named else [])
         if echo:
-            print(f"{self.name}$ oda-cli -regtest {' '.join(options + [method] + strargs)}", flush=True)
+            # Raw transactions and payloads are long: show their start and length only.
+            shown = [a if len(a) <= 120 else f"{a[:60]}...({len(a) // 2} bytes)" for a in strargs]
+            print(f"{self.name}$ oda-cli -regtest {' '.join(options + [method] + shown)}", flush=True)
         proc = subprocess.run(self.base + options + [method] + strargs, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
         if proc.returncode != 0:
@@ -171,10 +178,65 @@ def model_engine_demo(workdir):
     run_tool("train", arch, "--data", train, "--validation", test, "--epochs", "2", "--no-progress",
              "--out-weights", weights, "--out-checkpoint", os.path.join(workdir, "mlp.pt"))
     say("Scoring the 10,000 test samples: consensus engine, then the reference interpreter (same score)")
-    run_tool("eval", arch, "--weights", weights, "--data", test)
+    score = eval_score(arch, weights, test)
     run_tool("eval", arch, "--weights", weights, "--data", test, "--reference")
     say("One inference")
     run_tool("infer", arch, "--weights", weights, "--data", test, "--index", "0")
+    return {"arch": arch, "weights": weights, "dataset": test, "score": score}
+
+
+def eval_score(arch, weights, dataset):
+    """Runs `oda-model eval` (echoed) and returns the integer score it prints."""
+    print(f"$ oda-model eval {os.path.relpath(arch, ROOT)} --weights {os.path.relpath(weights, ROOT)} "
+          f"--data {os.path.relpath(dataset, ROOT)}", flush=True)
+    out = subprocess.run([MODEL_TOOL, "eval", arch, "--weights", weights, "--data", dataset], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    print(out, end="", flush=True)
+    return int(out.split("score ")[1].split(",")[0])
+
+
+def architecture_encoding(arch):
+    """The architecture's binary encoding, as `oda-model inspect` prints it."""
+    out = subprocess.run([MODEL_TOOL, "inspect", arch], check=True, stdout=subprocess.PIPE, text=True).stdout
+    return bytes.fromhex(next(line.split()[1] for line in out.splitlines() if line.strip().startswith("encoding ")))
+
+
+def model_registry_demo(miner, alice, model):
+    """The trained model's files into the miner's store, then an add-model transaction."""
+    say("The miner's node stores the weights and the test dataset, named by their BEP 52 pieces root")
+    weights = miner.call("importmodelfile", model["weights"])
+    print(f"weights: pieces root {weights['piecesroot']}, {weights['size']} bytes, {weights['layers']} layers")
+    dataset = miner.call("importmodelfile", model["dataset"])
+    print(f"dataset: pieces root {dataset['piecesroot']}, {dataset['size']} bytes, {dataset['samples']} samples")
+    held = miner.call("getmodelfiles")
+    print(f"files held: {[(f['kind'], f['status']) for f in held]}")
+
+    say("An add-model transaction registers the model (owner output first, then the ODA output)")
+    owner = miner.call("getnewaddress", wallet="miner")
+    payload = add_model(architecture=architecture_encoding(model["arch"]),
+                        dataset=(dataset["piecesroot"], dataset["size"]), samples=dataset["samples"],
+                        weights=(weights["piecesroot"], weights["size"]), score=model["score"],
+                        royalty=10000, trainer_share_bp=2000, min_improvement=10)
+    raw = miner.call("createrawtransaction", [], [{owner: 0.0001}, {"oda": payload.hex()}])
+    funded = miner.call("fundrawtransaction", raw, {"changePosition": 2}, wallet="miner")
+    signed = miner.call("signrawtransactionwithwallet", funded["hex"], wallet="miner")
+    model_id = miner.call("sendrawtransaction", signed["hex"])
+    print(f"model id (the add-model txid): {model_id}")
+    decoded = miner.call("getrawtransaction", model_id, True, echo=False)
+    oda = next(o["scriptPubKey"]["oda"] for o in decoded["vout"] if "oda" in o["scriptPubKey"])
+    print(f"its ODA output decodes as kind {oda['kind']}: claimed score {oda['initial_score']}, "
+          f"royalty {oda['royalty']} units per inference")
+    mine_addr = miner.call("getnewaddress", wallet="miner", echo=False)
+    block_hash = miner.call("generatetoaddress", 1, mine_addr)[0]
+    wait_for("alice's sync", lambda: alice.call("getbestblockhash", echo=False) == block_hash)
+
+    say("Both nodes applied the block to their model registry")
+    m = alice.call("getmodel", model_id)
+    print(f"alice's node: owner {m['owner_address']}, version {m['current_version']}, score {m['current_score']} "
+          f"of {m['dataset_samples']} samples, objective {m['objective']}")
+    hashes = [node.call("getregistryinfo")["hash"] for node in (miner, alice)]
+    print(f"registry hash: miner {hashes[0]}, alice {hashes[1]}: {'equal' if hashes[0] == hashes[1] else 'DIFFERENT'}")
+    print("(the score is the claimed one: re-scoring by every node while connecting the block comes next)")
 
 
 def main():
@@ -183,14 +245,16 @@ def main():
             print(f"{exe} not found: build first (contrib/demo.sh does)")
             return 1
     shutil.rmtree(DATADIR, ignore_errors=True)
+    model = model_engine_demo(os.path.join(BUILD, "demo-model"))
     miner, alice = CliNode("miner"), CliNode("alice")
     try:
         chain_demo(miner, alice)
+        if model:
+            model_registry_demo(miner, alice, model)
     finally:
         say("Stopping both nodes (they flush their chainstate and wallets)")
         for node in (miner, alice):
             node.stop()
-    model_engine_demo(os.path.join(BUILD, "demo-model"))
     print(f"\nDone. The two nodes' data directories are kept in {DATADIR}; restart one with: "
           f"{ODAD} -regtest -datadir={miner.datadir} -port={miner.p2p_port} -rpcport={miner.rpc_port}")
     return 0

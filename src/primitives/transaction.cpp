@@ -1,6 +1,7 @@
 #include <primitives/transaction.h>
 
 #include <crypto/hash.h>
+#include <streams.h>
 
 std::string COutPoint::ToString() const
 {
@@ -62,4 +63,23 @@ size_t CTransaction::GetTotalSize() const
     SizeComputer sc;
     tx_detail::WriteTx(sc, *this, true);
     return sc.size();
+}
+
+std::optional<CMutableTransaction> DecodeRawTransaction(const std::vector<uint8_t>& bytes)
+{
+    try {
+        CMutableTransaction mtx;
+        DeserializeExact(bytes, mtx);
+        return mtx;
+    } catch (const std::exception&) {
+    }
+    // An input-less transaction (createrawtransaction '[]' ...) only parses without witness.
+    try {
+        CMutableTransaction legacy;
+        TxNoWitnessReader reader{legacy};
+        DeserializeExact(bytes, reader);
+        if (legacy.vin.empty()) return legacy;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
 }

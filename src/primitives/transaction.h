@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <optional>
 #include <vector>
 
 /** Amount in base units (1 coin = 100,000,000 units). */
@@ -129,6 +130,19 @@ struct TxNoWitness {
 };
 template <typename Tx> TxNoWitness(const Tx&) -> TxNoWitness<Tx>;
 
+/** Reads a transaction in the form without witness (no BIP 144 marker). The witness-aware
+ *  reader takes the 0x00 input count of a transaction with no inputs yet (as
+ *  createrawtransaction writes one for fundrawtransaction) for the marker; this one does not. */
+struct TxNoWitnessReader {
+    CMutableTransaction& tx;
+    template <typename Stream> void Unserialize(Stream& s);
+};
+
+/** Decodes a whole serialized transaction: the witness form (BIP 144), or else, for a
+ *  transaction without inputs, the form without witness. nullopt on any decoding error or
+ *  trailing bytes; never throws. */
+std::optional<CMutableTransaction> DecodeRawTransaction(const std::vector<uint8_t>& bytes);
+
 
 // ------------------------------------------------------------ serialization
 namespace tx_detail {
@@ -187,6 +201,13 @@ template <typename Stream> void CMutableTransaction::Serialize(Stream& s) const 
 template <typename Stream> void CMutableTransaction::Unserialize(Stream& s) { tx_detail::ReadTx(s, *this); }
 template <typename Stream> void CTransaction::Serialize(Stream& s) const { tx_detail::WriteTx(s, *this, true); }
 template <typename Tx> template <typename Stream> void TxNoWitness<Tx>::Serialize(Stream& s) const { tx_detail::WriteTx(s, tx, false); }
+template <typename Stream> void TxNoWitnessReader::Unserialize(Stream& s)
+{
+    ::Unserialize(s, tx.version);
+    ::Unserialize(s, tx.vin);
+    ::Unserialize(s, tx.vout);
+    ::Unserialize(s, tx.lock_time);
+}
 
 /** Deserializes a CTransactionRef (used inside blocks). */
 template <typename Stream>

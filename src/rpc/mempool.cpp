@@ -48,13 +48,7 @@ std::optional<CMutableTransaction> DecodeHexTx(const std::string& hex)
 {
     auto bytes = ParseHex(hex);
     if (!bytes || bytes->empty()) return std::nullopt;
-    CMutableTransaction mtx;
-    try {
-        DeserializeExact(*bytes, mtx);
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-    return mtx;
+    return DecodeRawTransaction(*bytes);
 }
 
 json MempoolEntryToJSON(const CTxMemPool& pool, const CTxMemPoolEntry& e)

@@ -28,7 +28,8 @@ CTxMemPool& EnsureMemPool(const JSONRPCRequest& request);
 node::ChainstateManager& EnsureChainstate(const JSONRPCRequest& request);
 const ChainParams& EnsureChainParams(const JSONRPCRequest& request);
 
-/** Parses a raw transaction (witness form accepted); nullopt on any decoding error or trailing bytes. */
+/** Parses a raw transaction (witness form accepted; a transaction without inputs in the form
+ *  without witness too); nullopt on any decoding error or trailing bytes. */
 std::optional<CMutableTransaction> DecodeHexTx(const std::string& hex);
 
 /** Core's getrawmempool verbose entry for one pool entry (caller holds pool.cs). */

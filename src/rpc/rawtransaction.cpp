@@ -162,7 +162,9 @@ json createrawtransaction(const JSONRPCRequest& request)
         mtx.vin.emplace_back(COutPoint(txid, uint32_t(vout)), sequence);
     }
 
-    // Outputs: an object {address: amount, "data": hex}, or an array of one-key objects.
+    // Outputs: an object {address: amount, "data": hex, "oda": hex}, or an array of one-key
+    // objects. "oda" is an ODA payload (doc/oda-protocol.md section 2): it becomes the one
+    // ODA output, OP_RETURN <push "ODA1"> <push payload>, with value 0.
     std::vector<std::pair<std::string, json>> pairs;
     if (outputs_arg.is_object()) {
         for (auto it = outputs_arg.begin(); it != outputs_arg.end(); ++it) pairs.emplace_back(it.key(), it.value());
@@ -178,8 +180,14 @@ json createrawtransaction(const JSONRPCRequest& request)
     }
     if (pairs.empty()) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, output argument must be non-empty");
     std::set<std::string> seen;
-    bool have_data = false;
+    bool have_data = false, have_oda = false;
     for (const auto& [key, value] : pairs) {
+        if (key == "oda") {
+            if (have_oda) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, duplicate key: oda");
+            have_oda = true;
+            mtx.vout.emplace_back(0, OdaOutputScript(ParseHexV(value, "ODA payload")));
+            continue;
+        }
         if (key == "data") {
             if (have_data) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid parameter, duplicate key: data");
             have_data = true;
@@ -247,7 +255,7 @@ void RegisterRawTransactionRPCCommands(CRPCTable& t)
                              "Create a transaction spending the given inputs and creating new outputs.\n"
                              "Returns hex-encoded raw transaction. It is not signed and not stored or relayed.",
                              {{"inputs", A::Type::ARR, A::REQUIRED, "[{\"txid\": hex, \"vout\": n, \"sequence\": n}, ...]"},
-                              {"outputs", A::Type::ANY, A::REQUIRED, "{\"address\": amount, \"data\": \"hex\"} or an array of such one-key objects"},
+                              {"outputs", A::Type::ANY, A::REQUIRED, "{\"address\": amount, \"data\": \"hex\", \"oda\": \"payload hex\"} or an array of such one-key objects; \"oda\" makes the ODA output OP_RETURN <\"ODA1\"> <payload> (doc/oda-protocol.md section 2)"},
                               {"locktime", A::Type::NUM, A::OPTIONAL, "Raw locktime. Non-0 value also locktime-activates inputs", "0"},
                               {"replaceable", A::Type::BOOL, A::OPTIONAL, "Marks this transaction as BIP125-replaceable (sequence only: ODA does not replace yet)", "false"}},
                              "\"transaction\"    (string) hex string of the transaction",

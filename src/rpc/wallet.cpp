@@ -462,14 +462,9 @@ json sendmany(const JSONRPCRequest& req)
  *  when it is hex but not exactly one serialized transaction. */
 CMutableTransaction TxFromHexParam(const json& param)
 {
-    auto bytes = ParseHexV(param, "hexstring");
-    CMutableTransaction mtx;
-    try {
-        DeserializeExact(bytes, mtx);
-    } catch (const std::exception&) {
-        throw JSONRPCError(RPC_DESERIALIZATION_ERROR, "TX decode failed");
-    }
-    return mtx;
+    auto mtx = DecodeRawTransaction(ParseHexV(param, "hexstring"));
+    if (!mtx) throw JSONRPCError(RPC_DESERIALIZATION_ERROR, "TX decode failed");
+    return *mtx;
 }
 
 json fundrawtransaction(const JSONRPCRequest& req)
@@ -477,11 +472,18 @@ json fundrawtransaction(const JSONRPCRequest& req)
     auto w = GetWalletForRequest(req);
     CMutableTransaction mtx = TxFromHexParam(req.params[0]);
     CAmount rate = -1;
+    int change_pos = -1; // random
     if (Has(req, 1)) {
         if (!req.params[1].is_object()) throw JSONRPCError(RPC_TYPE_ERROR, "options must be an object");
         if (req.params[1].contains("fee_rate")) rate = ParseFeeRate(req.params[1]["fee_rate"]);
+        if (req.params[1].contains("changePosition")) {
+            const json& pos = req.params[1]["changePosition"];
+            if (!pos.is_number_integer()) throw JSONRPCError(RPC_TYPE_ERROR, "changePosition must be an integer");
+            const int64_t wanted = pos.get<int64_t>();
+            if (wanted < -1 || wanted > 1'000'000) throw JSONRPCError(RPC_INVALID_PARAMETER, "changePosition out of bounds");
+            change_pos = static_cast<int>(wanted);
+        }
     }
-    int change_pos = -1;
     const CAmount fee = w->FundTransaction(mtx, rate, change_pos);
     return json{{"hex", HexStr(SerializeToBytes(mtx))}, {"fee", ValueFromAmount(fee)}, {"changepos", change_pos}};
 }
@@ -684,7 +686,7 @@ void RegisterWalletRPCCommands(CRPCTable& t)
          {"conf_target", Type::NUM, OPT, "Ignored"}, {"estimate_mode", Type::STR, OPT, "Ignored"},
          {"fee_rate", Type::AMOUNT, OPT, "Fee rate in units/vB"}, {"verbose", Type::BOOL, OPT, "Return an object", "false"}});
     Add(t, "fundrawtransaction", fundrawtransaction, "Adds wallet inputs and change to a raw transaction without inputs.",
-        {{"hexstring", Type::STR_HEX, REQ, "The raw transaction"}, {"options", Type::OBJ, OPT, "{\"fee_rate\": units/vB}"}});
+        {{"hexstring", Type::STR_HEX, REQ, "The raw transaction"}, {"options", Type::OBJ, OPT, "{\"fee_rate\": units/vB, \"changePosition\": n (where the change output goes; default random)}"}});
     Add(t, "signrawtransactionwithwallet", signrawtransactionwithwallet, "Signs the inputs that spend wallet outputs.",
         {{"hexstring", Type::STR_HEX, REQ, "The raw transaction"}, {"prevtxs", Type::ARR, OPT, "Ignored"}, {"sighashtype", Type::STR, OPT, "Only DEFAULT"}});
     Add(t, "listdescriptors", listdescriptors, "The wallet's descriptors.",

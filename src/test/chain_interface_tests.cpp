@@ -22,6 +22,8 @@
 #include <util/time.h>
 #include <wallet/wallet.h>
 
+#include <util/sync.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -77,7 +79,7 @@ struct ChainInterfaceFixture {
     CTransactionRef CoinbaseAt(int height)
     {
         CBlock block;
-        BOOST_REQUIRE(node.chainman->ReadBlock(node.chainman->ActiveChain()[height], block));
+        BOOST_REQUIRE(node.chainman->ReadBlock(WITH_LOCK(node.chainman->Mutex(), return node.chainman->ActiveChain()[height]), block));
         return block.vtx[0];
     }
 
@@ -220,7 +222,7 @@ BOOST_AUTO_TEST_CASE(median_fee_rate_from_block_and_undo_data)
     // The per-block rates in block order, straight from the block and its undo record.
     CBlock block;
     node::BlockUndo undo;
-    const node::CBlockIndex* idx = node.chainman->ActiveChain()[106];
+    const node::CBlockIndex* idx = WITH_LOCK(node.chainman->Mutex(), return node.chainman->ActiveChain()[106]);
     BOOST_REQUIRE(node.chainman->ReadBlock(idx, block));
     BOOST_REQUIRE(node.chainman->ReadUndo(idx, undo));
     std::vector<CAmount> expected;
@@ -296,7 +298,7 @@ BOOST_AUTO_TEST_CASE(notifications_after_catch_up)
 
     // A disconnected block is reported with where it was.
     BlockValidationState state;
-    BOOST_REQUIRE(node.chainman->InvalidateBlock(state, node.chainman->LookupBlockIndex(more[1])));
+    BOOST_REQUIRE(node.chainman->InvalidateBlock(state, WITH_LOCK(node.chainman->Mutex(), return node.chainman->LookupBlockIndex(more[1]))));
     chain->WaitForNotifications();
     {
         std::lock_guard<std::mutex> lock(rec.m);

@@ -108,6 +108,41 @@ BOOST_AUTO_TEST_CASE(bitcoin_legacy_transaction_round_trip)
     BOOST_CHECK_EQUAL(GetTransactionWeight(tx), 4 * 275);
 }
 
+BOOST_AUTO_TEST_CASE(decode_raw_transaction_takes_input_less_transactions)
+{
+    // The witness form, as before.
+    const std::vector<uint8_t> segwit = Vector("bip341_signed_tx");
+    const auto decoded = DecodeRawTransaction(segwit);
+    BOOST_REQUIRE(decoded);
+    BOOST_CHECK(SerializeToBytes(*decoded) == segwit);
+
+    // No inputs, two outputs: the 0x00 input count followed by 0x02 reads as a witness marker
+    // with flags 2 ("unknown optional data") in the witness form; the form without witness
+    // gives the transaction createrawtransaction meant.
+    CMutableTransaction mtx;
+    mtx.version = 2;
+    mtx.vout.push_back(CTxOut{10'000, ScriptBytes{0x51}});
+    mtx.vout.push_back(CTxOut{0, ScriptBytes{0x6a}});
+    mtx.lock_time = 7;
+    const std::vector<uint8_t> raw = SerializeToBytes(mtx);
+    CMutableTransaction witness_form;
+    BOOST_CHECK_THROW(DeserializeExact(raw, witness_form), std::exception);
+    const auto input_less = DecodeRawTransaction(raw);
+    BOOST_REQUIRE(input_less);
+    BOOST_CHECK(input_less->vin.empty());
+    BOOST_REQUIRE_EQUAL(input_less->vout.size(), 2U);
+    BOOST_CHECK_EQUAL(input_less->vout[0].value, 10'000);
+    BOOST_CHECK_EQUAL(input_less->lock_time, 7U);
+    BOOST_CHECK(SerializeToBytes(*input_less) == raw);
+
+    // Garbage, truncation and trailing bytes stay errors.
+    BOOST_CHECK(!DecodeRawTransaction({0x01, 0x02}));
+    BOOST_CHECK(!DecodeRawTransaction(std::vector<uint8_t>(raw.begin(), raw.end() - 1)));
+    std::vector<uint8_t> trailing = raw;
+    trailing.push_back(0);
+    BOOST_CHECK(!DecodeRawTransaction(trailing));
+}
+
 BOOST_AUTO_TEST_CASE(bip341_segwit_transaction_round_trip)
 {
     const std::vector<uint8_t> raw = Vector("bip341_signed_tx");

@@ -858,7 +858,7 @@ namespace {
 CMutableTransaction OdaSpend(ChainFixture& f, const COutPoint& prevout, const oda::chain::Payload& payload, CAmount fee,
                              bool owner_output)
 {
-    std::optional<Coin> coin = f.chainman->CoinsTip().GetCoin(prevout);
+    std::optional<Coin> coin = WITH_LOCK(f.chainman->Mutex(), return f.chainman->CoinsTip().GetCoin(prevout));
     BOOST_REQUIRE(coin);
     CMutableTransaction tx;
     tx.vin.emplace_back(prevout);
@@ -872,7 +872,7 @@ CMutableTransaction OdaSpend(ChainFixture& f, const COutPoint& prevout, const od
 
 std::optional<oda::chain::ModelRecord> TipModel(ChainFixture& f, const uint256& id)
 {
-    std::lock_guard<std::recursive_mutex> lock(f.chainman->Mutex());
+    LOCK(f.chainman->Mutex());
     return f.chainman->RegistryTip().GetModel(id);
 }
 
@@ -906,7 +906,7 @@ BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
     BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b2.GetHash());
 
     // Disconnect and reconnect b2 (its undo record carries the registry undo).
-    CBlockIndex* index2 = f.chainman->LookupBlockIndex(b2.GetHash());
+    CBlockIndex* index2 = WITH_LOCK(f.chainman->Mutex(), return f.chainman->LookupBlockIndex(b2.GetHash()));
     BOOST_REQUIRE(f.chainman->InvalidateBlock(state, index2));
     BOOST_CHECK_EQUAL(TipModel(f, id)->version_count, 1U);
     BOOST_CHECK_EQUAL(TipModel(f, id)->current_score, 42);
@@ -929,7 +929,7 @@ BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
     BOOST_REQUIRE_MESSAGE(f.Process(b3, &state), state.ToString());
     BOOST_CHECK(!f.chainman->FlushStateToDisk(FlushMode::ALWAYS));
     {
-        std::lock_guard<std::recursive_mutex> lock(f.chainman->Mutex());
+        LOCK(f.chainman->Mutex());
         BOOST_CHECK(f.chainman->CoinsDB().GetBestBlock() == b2.GetHash());
         BOOST_CHECK_EQUAL(f.chainman->RegistryDB().GetModel(id)->version_count, 2U);
     }
@@ -939,7 +939,7 @@ BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
     const oda::chain::ModelRecord after = *TipModel(f, id);
     BOOST_CHECK_EQUAL(after.version_count, 3U);
     BOOST_CHECK_EQUAL(after.current_score, 60);
-    BOOST_CHECK(f.chainman->CoinsTip().HaveCoin(COutPoint(CTransaction(better_tx).GetTxid(), 1)));
+    BOOST_CHECK(WITH_LOCK(f.chainman->Mutex(), return f.chainman->CoinsTip().HaveCoin(COutPoint(CTransaction(better_tx).GetTxid(), 1))));
 
     // Rebuilt from the blocks: the same record.
     f.Start(1, false, /*reindex_chainstate=*/true);

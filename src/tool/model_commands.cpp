@@ -96,6 +96,8 @@ void PrintArchitecture(const std::string& path, const LoadedArch& a)
     std::printf("  compute cost %llu CU per inference\n", static_cast<unsigned long long>(a.info.compute_cost));
     std::printf("  binary encoding %zu bytes, canonical JSON %zu bytes\n", encoded.size(),
                 model::ArchitectureToJson(a.arch).size());
+    // The exact bytes an add-model payload carries (doc/oda-protocol.md section 2.2).
+    std::printf("  encoding %s\n", HexStr(encoded).c_str());
     PrintFileInfo(path);
 }
 

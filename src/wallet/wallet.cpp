@@ -4,6 +4,7 @@
 #include <crypto/hash.h>
 #include <hex.h>
 #include <script/address.h>
+#include <script/script.h>
 #include <script/sign.h>
 #include <streams.h>
 #include <util/logging.h>
@@ -820,7 +821,18 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
     if (recipients.empty()) throw WalletError(RPC_INVALID_PARAMETER, "Transaction must have at least one recipient");
     CAmount out_sum = 0;
     size_t n_subtract = 0;
+    int64_t outputs_vsize = 0;
     for (const auto& r : recipients) {
+        // A data carrier (OP_RETURN, e.g. the ODA output of fundrawtransaction) can never be
+        // spent: zero is its natural value, and no dust rule applies to it.
+        const bool data_carrier = !r.script.empty() && r.script[0] == OP_RETURN;
+        outputs_vsize += static_cast<int64_t>(SerializeToBytes(CTxOut{r.amount, r.script}).size());
+        if (data_carrier) {
+            if (r.amount < 0 || r.subtract_fee) throw WalletError(RPC_TYPE_ERROR, "Invalid amount for send");
+            if (!MoneyRange(out_sum + r.amount)) throw WalletError(RPC_TYPE_ERROR, "Amount out of range");
+            out_sum += r.amount;
+            continue;
+        }
         if (r.amount <= 0) throw WalletError(RPC_TYPE_ERROR, "Invalid amount for send");
         if (!MoneyRange(r.amount) || !MoneyRange(out_sum + r.amount)) throw WalletError(RPC_TYPE_ERROR, "Amount out of range");
         out_sum += r.amount;
@@ -841,7 +853,7 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
         c.txout = o.txout;
         candidates.push_back(c);
     }
-    const int64_t base_vsize = TX_OVERHEAD_VSIZE + TAPROOT_OUTPUT_VSIZE * static_cast<int64_t>(recipients.size());
+    const int64_t base_vsize = TX_OVERHEAD_VSIZE + outputs_vsize;
     SelectionParams p;
     p.fee_rate_per_kvb = n_subtract ? 0 : rate;
     p.target = n_subtract ? out_sum : out_sum + FeeForVsize(rate, base_vsize);
@@ -920,6 +932,8 @@ CAmount CWallet::FundTransaction(CMutableTransaction& mtx, CAmount fee_rate_per_
     std::vector<Recipient> recipients;
     for (const auto& o : mtx.vout) recipients.push_back(Recipient{o.script_pubkey, o.value, false});
     if (!mtx.vin.empty()) throw WalletError(RPC_INVALID_PARAMETER, "fundrawtransaction with preset inputs is not supported");
+    const int wanted_pos = change_pos;
+    if (wanted_pos > static_cast<int>(mtx.vout.size())) throw WalletError(RPC_INVALID_PARAMETER, "changePosition out of bounds");
     CreatedTx created = CreateTransaction(recipients, fee_rate_per_kvb);
     CMutableTransaction funded;
     funded.version = created.tx->version;
@@ -927,8 +941,15 @@ CAmount CWallet::FundTransaction(CMutableTransaction& mtx, CAmount fee_rate_per_
     funded.vout = created.tx->vout;
     funded.lock_time = created.tx->lock_time;
     for (auto& in : funded.vin) in.witness.stack.clear(); // unsigned, like Bitcoin Core's result
-    mtx = funded;
     change_pos = created.change_pos;
+    if (wanted_pos >= 0 && change_pos >= 0 && change_pos != wanted_pos) {
+        // The inputs are unsigned, so moving an output invalidates nothing.
+        const CTxOut change = funded.vout[change_pos];
+        funded.vout.erase(funded.vout.begin() + change_pos);
+        funded.vout.insert(funded.vout.begin() + wanted_pos, change);
+        change_pos = wanted_pos;
+    }
+    mtx = funded;
     return created.fee;
 }
 

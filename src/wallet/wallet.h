@@ -184,7 +184,9 @@ public:
     bool SignTransaction(CMutableTransaction& mtx, const std::vector<CTxOut>& spent, std::vector<std::string>& errors);
     /** Looks up the outputs spent by a transaction's inputs in the wallet, then the UTXO set. */
     std::optional<CTxOut> FindSpentOutput(const COutPoint& prevout) const;
-    /** fundrawtransaction: adds inputs (and change) to cover the outputs; returns the fee. */
+    /** fundrawtransaction: adds inputs (and change) to cover the outputs; returns the fee.
+     *  change_pos: in, where the change output goes (-1: a random position; above the number
+     *  of outputs: WalletError -8); out, where it went (-1: no change). */
     CAmount FundTransaction(CMutableTransaction& mtx, CAmount fee_rate_per_kvb, int& change_pos);
 
     // ---- encryption

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """feature_demo: README's main job (contrib/demo.py) runs from this build and does what it says:
-two nodes with wallets mine, sync, relay and pay each other, then the model engine trains and
-scores a model. Keeps the README's first command true."""
+two nodes with wallets mine, sync, relay and pay each other; the model engine trains and
+scores a model, whose files go into the miner's file store and which an add-model transaction
+registers on both nodes. Keeps the README's first command true."""
 import os
 import re
 import subprocess
@@ -52,6 +53,16 @@ class DemoTest(ODATestFramework):
             assert_equal([name for name, _ in scores], ["consensus engine", "reference interpreter"])
             assert_equal(scores[0][1], scores[1][1])
             assert re.search(r"argmax \d\nlabel \d", out), out
+            self.log.info("The registry part: files stored, model registered, same registry on both nodes")
+            assert re.search(r"weights: pieces root [0-9a-f]{64}, \d+ bytes, 4 layers", out), out
+            assert "dataset: pieces root" in out and "10000 samples" in out, out
+            assert "files held: [('dataset', 'held'), ('weights', 'held')]" in out or \
+                "files held: [('weights', 'held'), ('dataset', 'held')]" in out, out
+            registered = re.search(r"alice's node: owner roda1\w+, version 0, score (\d+) of 10000 samples, "
+                                   r"objective accuracy", out)
+            assert registered, out
+            assert_equal(registered.group(1), scores[0][1])  # the claimed score is the engine's
+            assert re.search(r"registry hash: miner ([0-9a-f]{64}), alice \1: equal", out), out
         assert "Done." in out, out
 
 
