@@ -30,6 +30,7 @@ class CTxMemPool;
 class MempoolChainSync;
 namespace node {
 class ChainstateManager;
+class TxIndex;
 } // namespace node
 namespace oda::storage {
 class FileStore;
@@ -67,6 +68,8 @@ struct NodeContext {
     //! Model files (weights, datasets) under <datadir>/odafiles/ (oda/storage/file_store.h).
     std::shared_ptr<oda::storage::FileStore> file_store;
     std::shared_ptr<node::ChainstateManager> chainman;
+    //! -txindex (node/txindex.h; nullptr without it). Registered on chainman's signals.
+    std::shared_ptr<node::TxIndex> txindex;
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;

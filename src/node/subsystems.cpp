@@ -3,12 +3,14 @@
 //
 // Start: ChainParams for the selected network -> ChainstateManager::Load (which
 // creates the genesis state on first start, rebuilds on -reindex*, and replays
-// blocks after a crash). Stop: reverse order; the chainstate flushes to disk.
+// blocks after a crash) -> the -txindex observer (caught up to the tip, then
+// registered). Stop: reverse order; the chainstate flushes to disk.
 #include <node/init.h>
 
 #include <consensus/chainparams.h>
 #include <node/context.h>
 #include <node/mempool_init.h>
+#include <node/txindex.h>
 #include <node/validation.h>
 #include <oda/storage/file_store.h>
 #include <util/args.h>
@@ -76,7 +78,7 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
     if (par <= 0) par = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) + par;
     par = std::clamp(par, 1, MAX_SCRIPTCHECK_THREADS);
     opts.script_threads = par - 1; // the validating thread checks too
-    opts.txindex = args.GetBoolArg("-txindex", false);
+    const bool txindex = args.GetBoolArg("-txindex", false);
     opts.reindex = args.GetBoolArg("-reindex", false);
     opts.reindex_chainstate = args.GetBoolArg("-reindex-chainstate", false);
     const std::string assumevalid = args.GetArg("-assumevalid", "0");
@@ -91,17 +93,28 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
     opts.clock = &node.clock;
     opts.test_fault = args.GetArg("-testfaultinject", "");
     LogPrintf("Chainstate: datadir=%s dbcache=%lldMiB script threads=%d txindex=%d\n", opts.datadir.c_str(),
-              static_cast<long long>(dbcache_mb), par, opts.txindex ? 1 : 0);
+              static_cast<long long>(dbcache_mb), par, txindex ? 1 : 0);
 
     auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
     if (!chainman->Load(error)) return false;
     node.chainman = std::move(chainman);
+    if (txindex) {
+        // -reindex / -reindex-chainstate rebuild the index with the chainstate.
+        auto index = std::make_shared<node::TxIndex>(
+            *node.chainman, node::DBOptions{opts.datadir + "/indexes/txindex", 2 << 20, opts.reindex || opts.reindex_chainstate});
+        if (!index->Start(error)) return false;
+        node.txindex = std::move(index);
+    }
     return StartMempool(node, error);
 }
 
 void StopNodeSubsystems(NodeContext& node)
 {
     StopMempool(node);
+    if (node.txindex) {
+        node.txindex->Stop(); // applies what is still queued, then unregisters
+        node.txindex.reset();
+    }
     if (node.chainman) {
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
         node.chainman.reset(); // destructor flushes again (cheap) and closes the databases

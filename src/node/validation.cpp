@@ -168,10 +168,6 @@ bool ChainstateManager::Load(std::string& error)
             return false;
         }
         m_block_store = std::make_unique<BlockStore>(blocks_dir, m_params.MessageStart());
-        if (m_options.txindex) {
-            m_txindex = std::make_unique<TxIndex>(DBOptions{m_options.datadir + "/indexes/txindex", 2 << 20,
-                                                            reindexing || m_options.reindex_chainstate});
-        }
         m_check_queue = std::make_unique<CheckQueue<ScriptCheck>>(std::max(0, m_options.script_threads));
 
         if (reindexing) {
@@ -205,21 +201,6 @@ bool ChainstateManager::Load(std::string& error)
         if (!ActivateBestChainLocked(state, std::numeric_limits<int>::max(), reached)) {
             error = "Cannot activate the best chain: " + state.ToString();
             return false;
-        }
-        if (m_txindex && m_txindex->BestBlock() != (ActiveTip() ? ActiveTip()->GetBlockHash() : uint256())) {
-            // Catch the index up: rewrite every block of the active chain from the
-            // last common point (writes are idempotent).
-            const CBlockIndex* from = LookupBlockIndex(m_txindex->BestBlock());
-            const CBlockIndex* fork = from ? m_chain.FindFork(from) : nullptr;
-            for (int h = fork ? fork->height + 1 : 0; h <= m_chain.Height(); ++h) {
-                CBlock block;
-                std::string err;
-                if (!ReadBlock(m_chain[h], block, &err)) {
-                    error = "Cannot build -txindex: " + err;
-                    return false;
-                }
-                m_txindex->WriteBlock(block, m_chain[h]->GetBlockHash(), FlatFilePos(m_chain[h]->file, m_chain[h]->data_pos));
-            }
         }
         FlushStateToDiskLocked(FlushMode::ALWAYS);
         if (reindexing) m_block_tree->WriteReindexing(false);
@@ -832,7 +813,6 @@ bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* ind
         view.Flush();
     }
     m_chain.SetTip(index);
-    if (m_txindex) m_txindex->WriteBlock(*block, index->GetBlockHash(), FlatFilePos(index->file, index->data_pos));
     connected.push_back(block);
     m_signals.BlockConnected(block, index);
     return true;
@@ -853,7 +833,6 @@ bool ChainstateManager::DisconnectTip(BlockValidationState& state, std::vector<C
         view.Flush();
     }
     m_chain.SetTip(tip->pprev);
-    if (m_txindex) m_txindex->EraseBlock(*block, tip->pprev->GetBlockHash());
     if (disconnected_txs) {
         for (size_t i = 1; i < block->vtx.size(); ++i) disconnected_txs->push_back(block->vtx[i]);
     }

@@ -1,7 +1,7 @@
 // ChainstateManager: the node's view of the block chain. It owns the block
 // tree (every known header), the active chain, the UTXO set and the model
 // registry (one LevelDB + in-memory caches, flushed together: node/state_cache.h),
-// the blk/rev files and the optional transaction index, and
+// the blk/rev files, and
 // decides which chain is best (most work; ties go to the chain whose tip block
 // arrived first).
 //
@@ -16,7 +16,7 @@
 //    ReadBlock, ReadUndo, Load.
 //  - Require the caller to hold it (EXCLUSIVE_LOCKS_REQUIRED), because they
 //    return references into guarded state that are only valid under the lock:
-//    ActiveChain, CoinsTip, CoinsDB, LookupBlockIndex, GetTxIndex, ConnectBlock,
+//    ActiveChain, CoinsTip, CoinsDB, LookupBlockIndex, ConnectBlock,
 //    DisconnectBlock. A caller writes `LOCK(chainman.Mutex());` (Mutex() is
 //    LOCK_RETURNED(m_cs), so the analysis knows which lock that is) and holds it
 //    for as long as it uses what they return.
@@ -57,7 +57,6 @@
 #include <node/coins.h>
 #include <node/coinsdb.h>
 #include <node/state_cache.h>
-#include <node/txindex.h>
 #include <node/undo.h>
 #include <node/validationinterface.h>
 #include <primitives/block.h>
@@ -84,7 +83,6 @@ struct ChainstateOptions {
     std::string datadir;                    //!< the network's data directory (blocks/, chainstate/ go below)
     int64_t dbcache_bytes{450LL << 20};     //!< -dbcache: split between LevelDB caches and the coins cache
     int script_threads{0};                  //!< -par: extra script-check threads (0 = caller only)
-    bool txindex{false};                    //!< -txindex
     bool reindex{false};                    //!< -reindex: rebuild block index and UTXO set from blk files
     bool reindex_chainstate{false};         //!< -reindex-chainstate: rebuild the UTXO set only
     /** -assumevalid: signatures of this block's ancestors (and itself) are not checked.
@@ -188,7 +186,6 @@ public:
     double GuessVerificationProgress(const CBlockIndex* index) const;
     /** Bytes of blk/rev files. */
     uint64_t SizeOnDisk() const;
-    TxIndex* GetTxIndex() EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_txindex.get(); }
     /** Current "now" (mock time if set), for header time checks. */
     int64_t Now() const;
 
@@ -254,7 +251,6 @@ private:
     /** chainstate/ (coins + registry) and the tip cache over it (node/state_cache.h). */
     std::unique_ptr<ChainstateDB> m_state_db GUARDED_BY(m_cs);
     std::unique_ptr<StateCache> m_state_tip GUARDED_BY(m_cs);
-    std::unique_ptr<TxIndex> m_txindex GUARDED_BY(m_cs);
     std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue GUARDED_BY(m_cs);
     size_t m_coins_cache_bytes GUARDED_BY(m_cs){0};
     std::atomic<bool> m_fatal{false};

@@ -6,6 +6,7 @@
 #include <consensus/chainparams.h>
 #include <hex.h>
 #include <node/context.h>
+#include <node/txindex.h>
 #include <node/validation.h>
 #include <rpc/core_write.h>
 #include <rpc/protocol.h>
@@ -53,10 +54,15 @@ json getrawtransaction(const JSONRPCRequest& request)
         }
     }
 
+    bool given_block = ArgGiven(request, 2);
+    node::TxIndex* txindex = request.context ? request.context->txindex.get() : nullptr;
+    // The index follows the chain on the notification queue (node/txindex.h): let it
+    // apply every block connected so far before it is asked.
+    if (txindex && !given_block) chainman.Signals().SyncWithQueue();
+
     LOCK(chainman.Mutex());
     const node::CBlockIndex* block_index = nullptr;
     CTransactionRef tx;
-    bool given_block = ArgGiven(request, 2);
     if (given_block) {
         const uint256 hash = ParseHashV(request.params[2], "parameter 3");
         block_index = chainman.LookupBlockIndex(hash);
@@ -70,7 +76,6 @@ json getrawtransaction(const JSONRPCRequest& request)
     } else {
         tx = pool.Get(txid);
         if (!tx) {
-            node::TxIndex* txindex = chainman.GetTxIndex();
             if (!txindex) {
                 throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY,
                                    "No such mempool transaction. Use -txindex or provide a block hash to enable "
