@@ -112,7 +112,18 @@ void CConnman::Stop()
 {
     Interrupt();
     if (m_msg_thread.joinable()) m_msg_thread.join();
-    if (m_base) event_base_loopbreak(m_base);
+    if (m_base) {
+        // event_base_loopbreak() only stops a loop that is already running: event_base_loop()
+        // clears the break flag when it starts. When Stop() follows Start() closely (a later
+        // service failed to start) the network thread may not have entered the loop yet, and a
+        // direct loopbreak would be lost and the join below would wait forever. An immediate
+        // one-shot event whose callback breaks the loop works in both cases: it runs as soon
+        // as the loop runs (the base is thread-safe, so a running loop is woken up for it).
+        timeval now{0, 0};
+        if (event_base_once(m_base, -1, EV_TIMEOUT, &CConnman::BreakLoopCallback, m_base, &now) != 0) {
+            event_base_loopbreak(m_base); // no memory for the event: best effort
+        }
+    }
     if (m_net_thread.joinable()) m_net_thread.join();
     // Both threads are gone: tear everything down here.
     std::map<NodeId, std::shared_ptr<CNode>> nodes;
@@ -273,6 +284,8 @@ void CConnman::EventCallback(bufferevent*, short events, void* arg)
 }
 
 void CConnman::TimerCallback(int, short, void* arg) { static_cast<CConnman*>(arg)->Tick(); }
+
+void CConnman::BreakLoopCallback(int, short, void* arg) { event_base_loopbreak(static_cast<event_base*>(arg)); }
 
 void CConnman::Tick()
 {

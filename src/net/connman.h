@@ -160,6 +160,8 @@ private:
     static void ReadCallback(bufferevent* bev, void* arg);
     static void EventCallback(bufferevent* bev, short events, void* arg);
     static void TimerCallback(int, short, void* arg);
+    /** Breaks the loop from inside it (see Stop()). */
+    static void BreakLoopCallback(int, short, void* arg);
 
     void HandleAccept(int fd, const sockaddr* sa);
     void HandleRead(NodeId id);

@@ -406,7 +406,11 @@ void HTTPServer::Stop()
     }
     // Callbacks scheduled before this one (replies of the last requests) have run when it runs.
     RunInEventLoopAndWait([] {});
-    event_base_loopbreak(m_base);
+    // Break from inside the loop: event_base_loop() clears the break flag when it starts, so a
+    // direct event_base_loopbreak() is lost if the event thread has not entered the loop yet
+    // (both bounded waits above may have timed out on a starved machine) and the join hangs.
+    event_base* base = m_base;
+    RunInEventLoop([base] { event_base_loopbreak(base); });
     if (m_event_thread.joinable()) m_event_thread.join();
     evhttp_free(m_http);
     m_http = nullptr;

@@ -13,6 +13,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <future>
+#include <memory>
 #include <thread>
 
 using namespace net;
@@ -180,6 +182,41 @@ BOOST_AUTO_TEST_CASE(inbound_slots_limited)
     SendAll(a, MakeWireMessage(MAGIC, "ping", {9, 9, 9, 9, 9, 9, 9, 9}));
     BOOST_CHECK_EQUAL(RecvN(a, MESSAGE_HEADER_SIZE + 8).size(), MESSAGE_HEADER_SIZE + 8);
     close(a);
+}
+
+// Regression: Stop() right after Start() (odad does this when a service started after P2P, e.g.
+// ZeroMQ with an unbindable address, fails) must not hang. The network thread may not have
+// entered its event loop yet when Stop() asks the loop to end; a request that is lost then
+// leaves Stop() joining that thread forever. Many cycles make the window likely to be hit at
+// least once; a watchdog turns a hang into a failure instead of a stuck test binary.
+BOOST_AUTO_TEST_CASE(stop_right_after_start_returns)
+{
+    constexpr int CYCLES = 300;
+    auto finished = std::make_shared<std::promise<int>>();
+    std::future<int> result = finished->get_future();
+    std::thread worker([finished] {
+        int done = 0;
+        for (int i = 0; i < CYCLES; ++i) {
+            RecordingProc proc;
+            ConnmanOptions opts;
+            opts.magic = MAGIC;
+            opts.binds.push_back(CService(*ParseNetAddr("127.0.0.1"), 0));
+            CConnman connman(opts, nullptr, nullptr);
+            proc.connman = &connman;
+            std::string error;
+            if (!connman.Start(proc, error)) break;
+            connman.Stop();
+            ++done;
+        }
+        finished->set_value(done);
+    });
+    if (result.wait_for(std::chrono::seconds(120)) != std::future_status::ready) {
+        // The worker is stuck in a join that will never return: leave it behind.
+        worker.detach();
+        BOOST_FAIL("CConnman::Stop() did not return after an immediate Start()");
+    }
+    worker.join();
+    BOOST_CHECK_EQUAL(result.get(), CYCLES);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
