@@ -150,8 +150,12 @@ BOOST_AUTO_TEST_CASE(unregister_while_events_flow)
     Recorder stays;
     signals.Register(&stays, node::ObserverDelivery::QUEUED);
     std::atomic<bool> stop{false};
+    std::atomic<uint64_t> produced{0};
     std::thread producer([&] {
-        for (uint64_t i = 1; !stop; ++i) signals.TransactionAddedToMempool(Tx(i), i);
+        for (uint64_t i = 1; !stop; ++i) {
+            signals.TransactionAddedToMempool(Tx(i), i);
+            produced = i;
+        }
     });
     for (int round = 0; round < 50; ++round) {
         Recorder r;
@@ -162,6 +166,9 @@ BOOST_AUTO_TEST_CASE(unregister_while_events_flow)
         std::this_thread::yield();
         BOOST_CHECK_EQUAL(r.Seen().size(), n);
     }
+    // The rounds may all finish before the producer thread first runs: let it emit some
+    // events, so `stays` has a sequence to check.
+    while (produced.load() < 100) std::this_thread::yield();
     stop = true;
     producer.join();
     signals.SyncWithQueue();
