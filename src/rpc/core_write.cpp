@@ -54,8 +54,6 @@ json ScriptPubKeyToJSON(const ScriptBytes& script, const std::string& hrp)
     return out;
 }
 
-namespace {
-
 // File roots (pieces roots, Merkle paths, weights versions) print in storage byte order
 // (ToHexBytes), the form BitTorrent clients, oda-model and getmodelfiles show; txids and
 // model ids print reversed (GetHex) like every other Bitcoin hash.
@@ -63,6 +61,8 @@ json CommitmentToJSON(const oda::chain::Commitment& c)
 {
     return json{{"pieces_root", c.pieces_root.ToHexBytes()}, {"file_size", c.file_size}};
 }
+
+namespace {
 
 json PayloadFields(const oda::chain::AddModel& p)
 {

@@ -23,6 +23,8 @@ double GetDifficulty(uint32_t bits);
 
 /** {"asm", "hex", "address" (taproot only, for `hrp`), "type"} of an output script. */
 nlohmann::json ScriptPubKeyToJSON(const ScriptBytes& script, const std::string& hrp);
+/** {"pieces_root" (storage byte order), "file_size"}: how every RPC shows a file commitment. */
+nlohmann::json CommitmentToJSON(const oda::chain::Commitment& c);
 /** The fields of an ODA payload plus "kind" (its name); ScriptPubKeyToJSON adds it as "oda"
  *  to any output with the ODA tag, or {"error": why} when the payload does not decode. */
 nlohmann::json OdaPayloadToJSON(const oda::chain::Payload& payload);

@@ -7,6 +7,7 @@
 #include <node/validation.h>
 #include <oda/chain/registry.h>
 #include <oda/model/architecture.h>
+#include <rpc/core_write.h>
 #include <rpc/register.h>
 #include <rpc/request.h>
 #include <rpc/server.h>
@@ -28,12 +29,6 @@ void FlushForRead(node::ChainstateManager& chainman)
     if (!chainman.FlushStateToDisk(node::FlushMode::ALWAYS)) {
         throw JSONRPCError(RPC_DATABASE_ERROR, "Unable to flush the chain state to disk");
     }
-}
-
-json CommitmentToJSON(const oda::chain::Commitment& c)
-{
-    // Roots in storage byte order, as decoderawtransaction and getmodelfiles print them.
-    return json{{"pieces_root", c.pieces_root.ToHexBytes()}, {"file_size", c.file_size}};
 }
 
 json VersionToJSON(uint32_t index, const ModelVersion& v, const std::string& hrp)
