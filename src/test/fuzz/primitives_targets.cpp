@@ -92,12 +92,19 @@ void AssertValidTxProperties(const CTransaction& tx)
 // context-free check is deterministic and means what it documents.
 ODA_FUZZ_TARGET_SEEDS(tx_deserialize, TxSeeds)
 {
+    // The RPC decoder (witness form, else an input-less transaction without witness): what
+    // it accepts re-serializes to the input, and it agrees with the strict reader below.
+    const std::vector<uint8_t> input(data, data + size);
+    const std::optional<CMutableTransaction> rpc_decoded = DecodeRawTransaction(input);
+    if (rpc_decoded) Assert(SerializeToBytes(*rpc_decoded) == input, "DecodeRawTransaction result re-serializes differently");
+
     CMutableTransaction mtx;
     try {
         DeserializeExact(data, size, mtx);
     } catch (const SerializationError&) {
         return;
     }
+    Assert(rpc_decoded && rpc_decoded->GetTxid() == mtx.GetTxid(), "DecodeRawTransaction refuses or changes a valid encoding");
     const CTransaction tx(mtx);
     const std::vector<uint8_t> full = SerializeToBytes(tx);
     Assert(full == std::vector<uint8_t>(data, data + size), "transaction re-serialization differs from its input");
