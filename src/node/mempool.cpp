@@ -13,6 +13,8 @@ std::string RemovalReasonToString(MemPoolRemovalReason reason)
     case MemPoolRemovalReason::REORG: return "reorg";
     case MemPoolRemovalReason::BLOCK: return "block";
     case MemPoolRemovalReason::CONFLICT: return "conflict";
+    case MemPoolRemovalReason::REPLACED: return "replaced";
+    case MemPoolRemovalReason::ODA_STALE: return "oda-stale";
     }
     return "unknown";
 }
@@ -110,6 +112,14 @@ std::optional<uint256> CTxMemPool::GetSpender(const COutPoint& outpoint) const
     LOCK(cs);
     auto it = m_spent_by.find(outpoint);
     if (it == m_spent_by.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<uint256> CTxMemPool::GetPendingUpdate(const uint256& model_id) const
+{
+    LOCK(cs);
+    auto it = m_pending_update.find(model_id);
+    if (it == m_pending_update.end()) return std::nullopt;
     return it->second;
 }
 
@@ -339,6 +349,8 @@ void CTxMemPool::AddUnchecked(CTxMemPoolEntry entry)
         c->second.m_parents.insert(txid);
     }
     m_wtxid_to_txid[tx.GetWtxid()] = txid;
+    // Acceptance keeps at most one pending update per model (it replaces the old one first).
+    if (e.GetOdaFacts().IsUpdate()) m_pending_update[e.GetOdaFacts().model_id] = txid;
     m_total_vsize += e.GetVSize();
     m_total_fee += e.GetFee();
     m_usage += e.DynamicMemoryUsage();
@@ -388,6 +400,10 @@ void CTxMemPool::RemoveStaged(const std::set<uint256>& stage, MemPoolRemovalReas
             if (s != m_spent_by.end() && s->second == id) m_spent_by.erase(s);
         }
         m_wtxid_to_txid.erase(e.GetTx().GetWtxid());
+        if (e.GetOdaFacts().IsUpdate()) {
+            auto u = m_pending_update.find(e.GetOdaFacts().model_id);
+            if (u != m_pending_update.end() && u->second == id) m_pending_update.erase(u);
+        }
         Unindex(e);
         m_total_vsize -= e.GetVSize();
         m_total_fee -= e.GetFee();
@@ -443,7 +459,8 @@ void CTxMemPool::RemoveForBlock(const std::vector<CTransactionRef>& vtx, uint32_
     m_block_since_last_bump = true;
 }
 
-void CTxMemPool::RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)>& should_remove)
+void CTxMemPool::RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)>& should_remove,
+                                MemPoolRemovalReason reason)
 {
     LOCK(cs);
     std::set<uint256> stage;
@@ -453,7 +470,7 @@ void CTxMemPool::RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)
             for (const uint256& d : CalculateDescendants(txid)) stage.insert(d);
         }
     }
-    RemoveStaged(stage, MemPoolRemovalReason::REORG);
+    RemoveStaged(stage, reason);
 }
 
 size_t CTxMemPool::Expire(int64_t cutoff_time)
@@ -546,6 +563,14 @@ void CTxMemPool::Check() const
         auto w = m_wtxid_to_txid.find(e.GetTx().GetWtxid());
         if (w == m_wtxid_to_txid.end() || w->second != txid) fail("wtxid index of " + txid.GetHex());
     }
+    size_t updates = 0;
+    for (const auto& [txid, e] : m_entries) {
+        if (!e.GetOdaFacts().IsUpdate()) continue;
+        ++updates;
+        auto u = m_pending_update.find(e.GetOdaFacts().model_id);
+        if (u == m_pending_update.end() || u->second != txid) fail("pending update index of " + txid.GetHex());
+    }
+    if (updates != m_pending_update.size()) fail("pending update index size");
     if (spent != m_spent_by.size()) fail("spent map has extra entries");
     if (m_by_ancestor_score.size() != m_entries.size() || m_by_descendant_score.size() != m_entries.size()) fail("index sizes");
     if (m_wtxid_to_txid.size() != m_entries.size()) fail("wtxid index size");

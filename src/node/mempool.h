@@ -27,6 +27,7 @@
 #include <node/feerate.h>
 #include <node/mempool_entry.h>
 #include <node/mempool_removal_reason.h>
+#include <node/policy.h>
 #include <primitives/transaction.h>
 #include <uint256.h>
 #include <util/sync.h>
@@ -43,6 +44,12 @@
 
 namespace node {
 class ValidationSignals;
+}
+namespace oda::chain {
+class OdaExecutor;
+}
+namespace oda::storage {
+class FileStore;
 }
 
 /** Default policy limits (Bitcoin Core's values). */
@@ -79,6 +86,16 @@ struct MemPoolOptions {
      *  (node/validationinterface.h); nullptr for a pool nobody observes (tests). The
      *  node passes its ChainstateManager's signals, which must outlive the pool. */
     node::ValidationSignals* signals{nullptr};
+    /** ODA policy (doc/policy.md "ODA transactions"): fee per million compute units on top of the
+     *  size-based fee (-mincomputefee). */
+    CAmount min_compute_fee_per_million_cu{DEFAULT_MIN_FEE_PER_MILLION_CU};
+    /** Scores weights and runs inferences on arrival, without the chain lock (so it must be
+     *  thread-safe: blocks may use it at the same time); nullptr = claims trusted, as
+     *  ConnectBlock does without an executor. Must outlive the pool. */
+    oda::chain::OdaExecutor* oda_executor{nullptr};
+    /** Where acceptance looks for the files an ODA transaction needs; nullptr = not checked
+     *  (tests). Must outlive the pool. */
+    const oda::storage::FileStore* file_store{nullptr};
 };
 
 /** Score of an entry in one of the ordered indexes: fee / size, ties by txid. */
@@ -109,6 +126,8 @@ public:
     std::optional<CTxMemPoolEntry> GetEntry(const uint256& txid) const;
     /** The txid of the in-pool transaction spending `outpoint`, if any. */
     std::optional<uint256> GetSpender(const COutPoint& outpoint) const;
+    /** The pending update-weights of `model_id` (at most one per model), if any. */
+    std::optional<uint256> GetPendingUpdate(const uint256& model_id) const;
     /** Output `outpoint` of an in-pool transaction (unconfirmed coin), if it exists. */
     std::optional<CTxOut> GetUnconfirmedOutput(const COutPoint& outpoint) const;
 
@@ -156,8 +175,10 @@ public:
     void RemoveRecursive(const CTransaction& tx, MemPoolRemovalReason reason);
     /** Removes the block's transactions (descendants stay) and everything conflicting with them. */
     void RemoveForBlock(const std::vector<CTransactionRef>& vtx, uint32_t block_height);
-    /** Removes (with descendants) every entry for which `should_remove` is true (after a reorg). */
-    void RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)>& should_remove);
+    /** Removes (with descendants) every entry for which `should_remove` is true (after a reorg,
+     *  or ODA entries the new tip no longer admits), telling observers `reason`. */
+    void RemoveForReorg(const std::function<bool(const CTxMemPoolEntry&)>& should_remove,
+                        MemPoolRemovalReason reason = MemPoolRemovalReason::REORG);
     /** Removes entries that arrived before `cutoff_time` (with descendants); returns how many left. */
     size_t Expire(int64_t cutoff_time);
     /**
@@ -196,6 +217,8 @@ private:
     std::map<uint256, CTxMemPoolEntry> m_entries GUARDED_BY(cs);
     std::map<uint256, uint256> m_wtxid_to_txid GUARDED_BY(cs);
     std::map<COutPoint, uint256> m_spent_by GUARDED_BY(cs);
+    /** model id -> txid of its one pending update-weights. */
+    std::map<uint256, uint256> m_pending_update GUARDED_BY(cs);
     std::set<MemPoolScore, AncestorScoreBetter> m_by_ancestor_score GUARDED_BY(cs);
     std::set<MemPoolScore, DescendantScoreWorse> m_by_descendant_score GUARDED_BY(cs);
 

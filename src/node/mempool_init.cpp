@@ -5,6 +5,7 @@
 #include <node/mempool_persist.h>
 #include <node/mempool_sync.h>
 #include <node/policy.h>
+#include <consensus/amount.h>
 #include <node/validation.h>
 #include <util/args.h>
 #include <util/logging.h>
@@ -48,6 +49,7 @@ void AddMempoolArgs(ArgsManager& args)
     args.AddArg("-incrementalrelayfee=<amt>", "Fee rate (in ODA/kvB) the mempool minimum fee rises by over an evicted package (default: 0.00001)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-dustrelayfee=<amt>", "Fee rate (in ODA/kvB) used to define dust outputs (default: 0.00003)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-blockmintxfee=<amt>", "Set lowest fee rate (in ODA/kvB) for transactions to be included in block creation (default: 0.00001)", ArgsManager::ALLOW_ANY, cat);
+    args.AddArg("-mincomputefee=<n>", strprintf("Minimum fee, in base units per million compute units, that an ODA transaction pays for its compute work on top of -minrelaytxfee (default: %lld)", static_cast<long long>(DEFAULT_MIN_FEE_PER_MILLION_CU)), ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-limitancestorcount=<n>", "Do not accept transactions if number of in-mempool ancestors is <n> or more (default: 25)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-limitancestorsize=<n>", "Do not accept transactions whose size with all in-mempool ancestors exceeds <n> kilobytes (default: 101)", ArgsManager::ALLOW_ANY, cat);
     args.AddArg("-limitdescendantcount=<n>", "Do not accept transactions if any ancestor would have <n> or more in-mempool descendants (default: 25)", ArgsManager::ALLOW_ANY, cat);
@@ -66,6 +68,11 @@ bool StartMempool(NodeContext& node, std::string& error)
     if (!ParseFeeRateArg(args, "-minrelaytxfee", opts.min_relay_feerate, error)) return false;
     if (!ParseFeeRateArg(args, "-incrementalrelayfee", opts.incremental_relay_feerate, error)) return false;
     if (!ParseFeeRateArg(args, "-dustrelayfee", opts.dust_relay_feerate, error)) return false;
+    if (!ParseNonNegative(args, "-mincomputefee", DEFAULT_MIN_FEE_PER_MILLION_CU, opts.min_compute_fee_per_million_cu, error)) return false;
+    if (opts.min_compute_fee_per_million_cu > MAX_MONEY) {
+        error = "Invalid value for -mincomputefee: more than the money supply per million compute units";
+        return false;
+    }
     if (!ParseNonNegative(args, "-limitancestorcount", DEFAULT_ANCESTOR_LIMIT, opts.limits.ancestor_count, error)) return false;
     if (!ParseNonNegative(args, "-limitancestorsize", DEFAULT_ANCESTOR_SIZE_LIMIT_KVB, v, error)) return false;
     opts.limits.ancestor_size_vbytes = v * 1000;
@@ -80,12 +87,14 @@ bool StartMempool(NodeContext& node, std::string& error)
     const MockableClock* clock = &node.clock;
     opts.clock = [clock] { return clock->Now(); };
     opts.signals = &node.chainman->Signals();
+    opts.file_store = node.file_store.get();
 
     node.mempool = std::make_shared<CTxMemPool>(opts);
     node.mempool_sync = std::make_shared<MempoolChainSync>(*node.chainman, *node.mempool);
     node.chainman->Signals().Register(node.mempool_sync.get());
-    LogPrintf("Mempool: max %lld MB, min relay fee %s\n", static_cast<long long>(opts.max_size_bytes / 1000000),
-              opts.min_relay_feerate.ToString().c_str());
+    LogPrintf("Mempool: max %lld MB, min relay fee %s, min compute fee %lld per million CU\n",
+              static_cast<long long>(opts.max_size_bytes / 1000000), opts.min_relay_feerate.ToString().c_str(),
+              static_cast<long long>(opts.min_compute_fee_per_million_cu));
     if (args.GetBoolArg("-persistmempool", DEFAULT_PERSIST_MEMPOOL)) {
         MempoolLoadStats stats;
         std::string load_error;

@@ -9,7 +9,7 @@
 class ArgsManager;
 struct NodeContext;
 
-/** Registers -maxmempool, -mempoolexpiry, -minrelaytxfee, -incrementalrelayfee, -dustrelayfee,
+/** Registers -maxmempool, -mempoolexpiry, -minrelaytxfee, -mincomputefee, -incrementalrelayfee, -dustrelayfee,
  *  -blockmintxfee and the -limit{ancestor,descendant}{count,size} options. */
 void AddMempoolArgs(ArgsManager& args);
 

@@ -12,8 +12,11 @@ enum class MemPoolRemovalReason {
     REORG,     //!< no longer valid after a reorganization
     BLOCK,     //!< confirmed in a block
     CONFLICT,  //!< an input was spent by a block transaction
+    REPLACED,  //!< replaced by a higher-fee update-weights of the same model (doc/policy.md)
+    ODA_STALE, //!< the tip's registry no longer admits it: its model or version is gone, a better
+               //!< update confirmed, or the royalty it pays no longer matches the owner
 };
-/** "expiry", "sizelimit", "reorg", "block", "conflict" (logs, ZeroMQ, RPC). */
+/** "expiry", "sizelimit", "reorg", "block", "conflict", "replaced", "oda-stale" (logs, ZeroMQ, RPC). */
 std::string RemovalReasonToString(MemPoolRemovalReason reason);
 
 #endif // ODA_NODE_MEMPOOL_REMOVAL_REASON_H

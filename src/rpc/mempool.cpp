@@ -72,6 +72,7 @@ json MempoolEntryToJSON(const CTxMemPool& pool, const CTxMemPoolEntry& e)
     o["ancestorcount"] = e.GetCountWithAncestors();
     o["ancestorsize"] = e.GetSizeWithAncestors();
     o["wtxid"] = e.GetTx().GetWtxid().GetHex();
+    o["computeunits"] = e.GetComputeUnits();
     o["fees"] = fees;
     o["depends"] = depends;
     o["spentby"] = spentby;
@@ -235,31 +236,27 @@ json sendrawtransaction(const JSONRPCRequest& request)
     auto mtx = DecodeHexTx(request.params[0].get<std::string>());
     if (!mtx) throw JSONRPCError(RPC_DESERIALIZATION_ERROR, "TX decode failed. Make sure the tx has at least one input.");
     CTransactionRef tx = MakeTransactionRef(std::move(*mtx));
-    const CFeeRate max_feerate = ParseMaxFeeRate(request, 1);
 
-    LOCK(chainman.Mutex());
-    LOCK(pool.cs);
     if (pool.Exists(tx->GetTxid())) return tx->GetTxid().GetHex(); // already known: nothing to do
 
-    auto reject = [](const MempoolAcceptResult& res) -> JSONRPCError {
-        const TxValidationState& st = res.state;
-        if (st.GetResult() == TxValidationResult::TX_MISSING_INPUTS) {
-            return JSONRPCError(RPC_VERIFY_ERROR, "bad-txns-inputs-missingorspent");
-        }
-        if (st.GetRejectReason() == "txn-already-known") {
-            return JSONRPCError(RPC_VERIFY_ALREADY_IN_CHAIN, "Transaction already in block chain");
-        }
-        return JSONRPCError(RPC_VERIFY_REJECTED, st.ToString());
-    };
-    // Check first so an excessive fee is refused before the pool changes.
-    MempoolAcceptResult test = AcceptToMemoryPool(chainman, pool, tx, /*test_accept=*/true);
-    if (!test.IsValid()) throw reject(test);
-    if (max_feerate.GetFeePerK() != 0 && test.fee > max_feerate.GetFee(test.vsize)) {
+    // One acceptance: the maximum fee rate is one of its checks, refused before the pool
+    // changes. No lock is held here, so the ODA work of acceptance runs without them.
+    MempoolAcceptOptions options;
+    options.max_feerate = ParseMaxFeeRate(request, 1);
+    MempoolAcceptResult res = AcceptToMemoryPool(chainman, pool, tx, options);
+    if (res.IsValid()) return tx->GetTxid().GetHex();
+    const TxValidationState& st = res.state;
+    if (st.GetResult() == TxValidationResult::TX_MISSING_INPUTS) {
+        throw JSONRPCError(RPC_VERIFY_ERROR, "bad-txns-inputs-missingorspent");
+    }
+    if (st.GetRejectReason() == "txn-already-known") {
+        throw JSONRPCError(RPC_VERIFY_ALREADY_IN_CHAIN, "Transaction already in block chain");
+    }
+    if (st.GetRejectReason() == "txn-already-in-mempool") return tx->GetTxid().GetHex(); // raced with a peer
+    if (st.GetRejectReason() == "max-fee-exceeded") {
         throw JSONRPCError(RPC_VERIFY_ERROR, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");
     }
-    MempoolAcceptResult res = AcceptToMemoryPool(chainman, pool, tx, /*test_accept=*/false);
-    if (!res.IsValid()) throw reject(res);
-    return tx->GetTxid().GetHex();
+    throw JSONRPCError(RPC_VERIFY_REJECTED, st.ToString());
 }
 
 json savemempool(const JSONRPCRequest& request)
@@ -278,7 +275,8 @@ const std::string VERBOSE_ENTRY_HELP =
     "{\n"
     "  \"vsize\" : n, \"weight\" : n, \"time\" : n, \"height\" : n,\n"
     "  \"descendantcount\" : n, \"descendantsize\" : n, \"ancestorcount\" : n, \"ancestorsize\" : n,\n"
-    "  \"wtxid\" : \"hex\", \"fees\" : {\"base\", \"modified\", \"ancestor\", \"descendant\"},\n"
+    "  \"wtxid\" : \"hex\", \"computeunits\" : n (ODA compute units, 0 without compute work),\n"
+    "  \"fees\" : {\"base\", \"modified\", \"ancestor\", \"descendant\"},\n"
     "  \"depends\" : [\"txid\", ...], \"spentby\" : [\"txid\", ...], \"bip125-replaceable\" : false,\n"
     "  \"unbroadcast\" : false\n"
     "}";
@@ -331,7 +329,8 @@ void RegisterMempoolRPCCommands(CRPCTable& t)
     t.AppendCommand({"rawtransactions", "sendrawtransaction", &sendrawtransaction,
                      RPCHelp{"sendrawtransaction",
                              "Submit a raw transaction (serialized, hex-encoded) to the local node's mempool.\n"
-                             "Replacement of a mempool transaction (RBF) is not supported.",
+                             "Replacement of a mempool transaction (RBF) is not supported, except of a pending update-weights\n"
+                             "of the same model by one paying more (doc/policy.md).",
                              {{"hexstring", A::Type::STR_HEX, A::REQUIRED, "The hex string of the raw transaction"},
                               {"maxfeerate", A::Type::AMOUNT, A::OPTIONAL, "Reject transactions whose fee rate is higher than the specified value, expressed in ODA/kvB. Set to 0 to accept any fee rate.", "0.10"}},
                              "\"hex\"    (string) The transaction hash in hex",

@@ -3,8 +3,8 @@
 transfer transactions built in Python, mined, and seen identically by two nodes through getmodel,
 listmodels and getregistryinfo; the contextual reject reasons; a reorganisation restores the
 registry exactly (its hash equals that of a node that never saw the stale branch); -reindex and
--reindex-chainstate rebuild the same registry; block assembly leaves out a pool transaction that the
-ones before it in the block make invalid."""
+-reindex-chainstate rebuild the same registry; a model has at most one pending update in the pool,
+replaced only by one paying more (doc/policy.md)."""
 from test_framework.blocktools import MiniWallet
 from test_framework.messages import COutPoint, CTransaction, CTxIn, CTxOut, hex_to_hash, uint256_from_bytes
 from test_framework.oda import add_model, infer, oda_script, transfer, update_weights
@@ -26,7 +26,7 @@ class OdaRegistryTest(ODATestFramework):
     def outpoint(self, txid, n):
         return COutPoint(uint256_from_bytes(hex_to_hash(txid)), n)
 
-    def build(self, outputs, owner_input=None, owner_wallet=None, change_script=None):
+    def build(self, outputs, owner_input=None, owner_wallet=None, change_script=None, fee=FEE):
         """A transaction funded (and changed, unless change_script says where the change goes) by
         the main wallet, with `outputs` first; with owner_input, that ownership outpoint is spent
         too, signed by owner_wallet."""
@@ -40,7 +40,7 @@ class OdaRegistryTest(ODATestFramework):
             spent.append(CTxOut(owner_input["value"], owner_wallet.script_pubkey))
             total_in += owner_input["value"]
         tx.vout = [CTxOut(v, s) for s, v in outputs]
-        tx.vout.append(CTxOut(total_in - FEE - sum(v for _, v in outputs), change_script or self.wallet.script_pubkey))
+        tx.vout.append(CTxOut(total_in - fee - sum(v for _, v in outputs), change_script or self.wallet.script_pubkey))
         self.wallet.sign_tx(tx, spent, inputs=[0])
         if owner_input:
             owner_wallet.sign_tx(tx, spent, inputs=[1])
@@ -110,7 +110,8 @@ class OdaRegistryTest(ODATestFramework):
                           "bad-oda-unknown-model")
         self.check_reject(self.build([(oda_script(infer(model, "99" * 32, [1, 2, 3, 4])), 0)]),
                           "bad-oda-unknown-version")
-        ok_infer = self.build([(oda_script(infer(model, "22" * 32, [1, 2, 3, 4])), 0)])
+        # The royalty (section 7): all 100,000 units to the owner, who also trained version 0.
+        ok_infer = self.build([(owner_a.script_pubkey, 100000), (oda_script(infer(model, "22" * 32, [1, 2, 3, 4])), 0)])
         assert_equal(n0.testmempoolaccept([ok_infer.serialize().hex()])[0]["allowed"], True)
         self.wallet.rescan()
         owner_utxo = {"txid": model, "vout": 0, "value": OWNER_VALUE}
@@ -179,20 +180,22 @@ class OdaRegistryTest(ODATestFramework):
             wait_until(lambda: n0.getbestblockhash() == expected["bestblock"], timeout=120)
             assert_equal(self.registry(n0), expected)
 
-        self.log.info("Two updates that each improve on the tip but not on each other: blocks take one")
-        # (The stale branch's update, also claiming 60, came back to the pool with the reorg.)
+        self.log.info("One pending update per model: another one is refused unless it pays more, then replaces it")
+        # (The stale branch's update, claiming 60, came back to the pool with the reorg.)
         versions = n0.getmodel(model)["versions"]
-        first = self.send(self.build([(oda_script(update_weights(model, ("77" * 32, 23), 60, trainer)), 0)]))
-        second = self.send(self.build([(oda_script(update_weights(model, ("78" * 32, 23), 60, trainer)), 0)]))
+        pending = n0.getrawmempool()
+        assert_equal(len(pending), 1)
+        self.check_reject(self.build([(oda_script(update_weights(model, ("77" * 32, 23), 60, trainer)), 0)]),
+                          "oda-update-pending")
+        replacement = self.send(self.build([(oda_script(update_weights(model, ("78" * 32, 23), 60, trainer)), 0)],
+                                           fee=FEE * 3))
         pool = n0.getrawmempool()
-        assert first in pool and second in pool
+        assert replacement in pool and pending[0] not in pool, pool
+        self.wallet.rescan()
         self.mine()
         m = n0.getmodel(model)
         assert_equal((m["versions"], m["current_score"]), (versions + 1, 60))
-        assert m["version_list"][-1]["txid"] in pool
-        self.mine()  # the other stays out of every template
-        assert_equal(n0.getmodel(model)["versions"], versions + 1)
-
+        assert_equal(m["version_list"][-1]["txid"], replacement)
 
 if __name__ == "__main__":
     OdaRegistryTest().main()
