@@ -201,6 +201,14 @@ def architecture_encoding(arch):
     return bytes.fromhex(next(line.split()[1] for line in out.splitlines() if line.strip().startswith("encoding ")))
 
 
+def compute_fee(arch, samples, per_million_cu=1000):
+    """The mempool's compute fee (doc/policy.md) for scoring `arch` on `samples` inputs, at the
+    default -mincomputefee: ceil(cost per inference x samples x rate / 10^6)."""
+    out = subprocess.run([MODEL_TOOL, "inspect", arch], check=True, stdout=subprocess.PIPE, text=True).stdout
+    cost = int(out.split("compute cost ")[1].split()[0])
+    return (cost * samples * per_million_cu + 999_999) // 1_000_000
+
+
 def model_registry_demo(miner, alice, model):
     """The trained model's files into the miner's store, then an add-model transaction."""
     say("The miner's node stores the weights and the test dataset, named by their BEP 52 pieces root")
@@ -218,9 +226,13 @@ def model_registry_demo(miner, alice, model):
                         weights=(weights["piecesroot"], weights["size"]), score=model["score"],
                         royalty=10000, trainer_share_bp=2000, min_improvement=10)
     raw = miner.call("createrawtransaction", [], [{owner: 0.0001}, {"oda": payload.hex()}])
-    funded = miner.call("fundrawtransaction", raw, {"changePosition": 2}, wallet="miner")
+    # Scoring costs compute units, paid for on top of the size fee: a fee rate that covers the
+    # compute fee over at most 250 vbytes (the funded transaction is larger), so above
+    # sendrawtransaction's usual cap.
+    fee_rate = compute_fee(model["arch"], dataset["samples"]) // 250 + 10
+    funded = miner.call("fundrawtransaction", raw, {"changePosition": 2, "fee_rate": fee_rate}, wallet="miner")
     signed = miner.call("signrawtransactionwithwallet", funded["hex"], wallet="miner")
-    model_id = miner.call("sendrawtransaction", signed["hex"])
+    model_id = miner.call("sendrawtransaction", signed["hex"], 0)
     print(f"model id (the add-model txid): {model_id}")
     decoded = miner.call("getrawtransaction", model_id, True, echo=False)
     oda = next(o["scriptPubKey"]["oda"] for o in decoded["vout"] if "oda" in o["scriptPubKey"])
