@@ -4,6 +4,7 @@
 #include <node/mempool.h>
 #include <node/mempool_persist.h>
 #include <node/mempool_sync.h>
+#include <node/oda_executor.h>
 #include <node/policy.h>
 #include <consensus/amount.h>
 #include <node/validation.h>
@@ -88,6 +89,8 @@ bool StartMempool(NodeContext& node, std::string& error)
     opts.clock = [clock] { return clock->Now(); };
     opts.signals = &node.chainman->Signals();
     opts.file_store = node.file_store.get();
+    // The executor blocks use: what the pool runs on arrival is in its cache for the block.
+    opts.oda_executor = node.oda_executor.get();
 
     node.mempool = std::make_shared<CTxMemPool>(opts);
     node.mempool_sync = std::make_shared<MempoolChainSync>(*node.chainman, *node.mempool);
