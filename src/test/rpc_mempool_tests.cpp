@@ -133,6 +133,7 @@ BOOST_AUTO_TEST_CASE(generate_accept_send_and_list)
     BOOST_CHECK_EQUAL(Call("getrawmempool"), json::array({txid}));
     json entry = Call("getmempoolentry", {txid});
     BOOST_CHECK_EQUAL(entry["ancestorcount"].get<int>(), 1);
+    BOOST_CHECK_EQUAL(entry["computeunits"].get<int>(), 0); // no ODA work
     BOOST_CHECK(entry["depends"].empty());
     BOOST_CHECK(Call("getrawmempool", {true}).contains(txid));
     BOOST_CHECK_EQUAL(Call("getrawmempool", {false, true})["mempool_sequence"].get<int>(), 1);
@@ -154,6 +155,7 @@ BOOST_AUTO_TEST_CASE(generate_accept_send_and_list)
     const std::string cb2 = CoinbaseTxid(2);
     BOOST_CHECK_EQUAL(ErrorCode("sendrawtransaction", {SpendHex(cb2, subsidy, 10000), 0.00000001}, &message), RPC_VERIFY_ERROR);
     BOOST_CHECK(message.find("Fee exceeds maximum") == 0);
+    BOOST_CHECK_EQUAL(Call("getmempoolinfo")["size"].get<int>(), 1); // refused inside the one acceptance: not added
 
     // Mining confirms it: the pool empties and resending says "already in block chain".
     Generate(1);
