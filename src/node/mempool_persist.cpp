@@ -62,10 +62,10 @@ bool LoadMempool(node::ChainstateManager& chainman, CTxMemPool& pool, const std:
                 ++stats.expired;
                 continue;
             }
-            LOCK(chainman.Mutex());
             MempoolAcceptOptions options;
             options.accept_time = time;
-            if (AcceptToMemoryPoolAt(ChainViewAtTip(chainman), pool, tx, options).IsValid()) {
+            // Takes the chain lock itself and runs ODA work (scoring, inference) without it.
+            if (AcceptToMemoryPool(chainman, pool, tx, options).IsValid()) {
                 ++stats.accepted;
             } else {
                 ++stats.failed;
