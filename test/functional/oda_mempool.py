@@ -205,5 +205,9 @@ class OdaMempoolTest(ODATestFramework):
         self.send(n0, true_claim)
         assert_equal(n0.getmempoolentry(true_claim.txid)["computeunits"], cu)
 
+        self.log.info("-mincomputefee must be a non-negative integer")
+        n1.stop_node()
+        n1.assert_start_raises_init_error(["-mincomputefee=-1"], "Invalid value for -mincomputefee")
+
 if __name__ == "__main__":
     OdaMempoolTest().main()
