@@ -133,7 +133,8 @@ class OdaInvalidBlocksTest(ODATestFramework):
         assert_equal(node.submitblock(good.serialize().hex()), None)
         assert_equal(node.getbestblockhash(), good.hash)
 
-        self.log.info("The node's miner writes the same outputs for the same work")
+        self.log.info("The node's miner writes the same outputs for the same work, from the execution cache")
+        before = node.getexecutioncacheinfo()["outputs"]
         for tx in infers:
             tx2 = self.build([(owner.script_pubkey, ROYALTY), (oda_script(infer(model, w0_c[0], inputs[infers.index(tx)])), 0)])
             node.sendrawtransaction(tx2.serialize().hex())
@@ -147,6 +148,11 @@ class OdaInvalidBlocksTest(ODATestFramework):
         for tx, out in zip(mined.vtx[1:], outs):
             payload = [o.script_pubkey for o in tx.vout if o.script_pubkey.startswith(b"\x6a\x04ODA1")][0]
             assert_equal(list(out[1]), by_input[payload[-4:]][1])
+        # Same model, version and inputs as the block connected above: assembly, the template
+        # check and the connection of the mined block each found the 3 outputs in the cache.
+        after = node.getexecutioncacheinfo()["outputs"]
+        assert_equal(after["misses"], before["misses"])
+        assert_equal(after["hits"], before["hits"] + 9)
 
 
 if __name__ == "__main__":
