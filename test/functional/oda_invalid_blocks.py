@@ -6,7 +6,7 @@ payload, a false compute-unit total, a false claimed score (add-model and update
 royalty, a transaction over the compute limit. Each is rejected by submitblock with its reason, and
 sent over P2P its sender is disconnected (the block is invalid, not waiting). The correct block,
 built the same way with outputs from `oda-model infer`, is accepted; the node's own miner writes
-the same result payload."""
+the same result payload, from its execution cache, and leaves out a transaction whose file it lacks."""
 import copy
 
 from test_framework.blocktools import MiniWallet, add_witness_commitment, block_from_hex, create_block_for_node
@@ -153,6 +153,21 @@ class OdaInvalidBlocksTest(ODATestFramework):
         after = node.getexecutioncacheinfo()["outputs"]
         assert_equal(after["misses"], before["misses"])
         assert_equal(after["hits"], before["hits"] + 9)
+
+        self.log.info("Block assembly leaves out a transaction whose file the node lacks, and logs why")
+        unknown_weights = ("ab" * 32, 1234)
+        lacking = self.build([(owner.script_pubkey, OWNER_VALUE),
+                              (oda_script(add_model(architecture=encoding, dataset=data_c, samples=SAMPLES,
+                                                    weights=unknown_weights, score=score0, min_improvement=0)), 0)])
+        node.sendrawtransaction(lacking.serialize().hex())
+        self.wallet.rescan()
+        mined = block_from_hex(node.getblock(self.wallet.generate(1)[0], 0))
+        assert_equal(len(mined.vtx), 1)
+        assert_equal(coinbase_result(mined), None)  # no compute in the block: no result output
+        assert lacking.txid in node.getrawmempool()
+        with open(node.debug_log_path, encoding="utf8", errors="replace") as f:
+            log = f.read()
+        assert f"leaving out tx {lacking.txid}: oda-data-unavailable" in log
 
 
 if __name__ == "__main__":
