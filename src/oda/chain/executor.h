@@ -41,6 +41,19 @@ public:
      *  block's result payload must carry for it, bit for bit. */
     virtual ExecOutcome RunInference(const uint256& model_id, const ModelRecord& model, const ModelVersion& version,
                                      const Infer& infer, OutputTensor& output, ExecReport& report) = 0;
+
+    /** One inference a block is expected to ask for (see PrefetchInferences). */
+    struct PendingInference {
+        const ModelRecord* model;
+        const ModelVersion* version;
+        const Infer* infer;
+    };
+    /** A hint before a block's transactions are applied: the inferences it will probably ask
+     *  RunInference for, so that an implementation can run those of one model version as one
+     *  batch. It has no verdict and changes no rule: RunInference still answers each
+     *  inference (an implementation may answer it from what the hint computed, which must
+     *  be the same bits). Default: nothing. */
+    virtual void PrefetchInferences(const std::vector<PendingInference>& pending) {}
 };
 
 } // namespace oda::chain
