@@ -1,10 +1,10 @@
 // The seam between the registry rules (oda/chain/registry_rules.h) and model execution.
 //
 // Contextual ODA rules that need to run a model (re-scoring claimed weights, running an
-// inference) call an OdaExecutor. Nothing implements it yet: with no executor
-// (nullptr), scores are trusted as claimed and inferences are not run, exactly as the
-// -assumevalid path of doc/oda-protocol.md section 2.5 builds the registry from claims.
-// An implementation (the execution step) must be deterministic and answer:
+// inference) call an OdaExecutor; the node's is node/oda_executor.h (EngineExecutor). With
+// no executor (nullptr), scores and result outputs are trusted as claimed and inferences
+// are not run, as the -assumevalid path of doc/oda-protocol.md section 2.5 does.
+// An implementation must be deterministic and answer:
 //   VALID         the claim holds (score reproduced / inference ran within limits)
 //   INVALID       the claim is false: the transaction, and so its block, is invalid
 //                 ("bad-oda-score" for weights, "bad-oda-infer" for an inference)
