@@ -178,13 +178,14 @@ struct Setup {
         return MakeTransactionRef(std::move(mtx));
     }
 
-    /** Connects the ODA part of a block of `txs` with `executor`: every rule, then the
-     *  coinbase's result payload. */
+    /** Connects the ODA part of a block of `txs` with `executor` as ConnectBlock does: the
+     *  batched prefetch of its infers, every rule, then the coinbase's result payload. */
     void Connect(const std::vector<CTransactionRef>& txs, OdaExecutor& executor) const
     {
         RegistryCache view(base.get());
         RegistryUndo undo;
         BlockOdaRules rules(view, undo, 2, params->GetConsensus(), &executor);
+        rules.Prefetch(txs); // as ConnectBlock does
         for (const CTransactionRef& tx : txs) {
             std::vector<Payload> payloads;
             TxValidationState state;
