@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""wallet_oda: the wallet RPCs of ODA transactions on two nodes (doc/rpc.md, doc/oda-protocol.md
+sections 2, 4, 7). A small MLP made by oda-model (always available, so the test always runs) is
+registered with addmodel on node 0 (its score equal to `oda-model eval`), an inference is paid from
+node 1 with sendinference (royalty to the owner), updateweights with better weights is accepted and
+with worse ones refused with both scores and nothing broadcast; evaluatemodel and getmodel show
+the same scores; the ownership output is never spent, even when the wallet sends everything."""
+import json
+import os
+import re
+import subprocess
+from decimal import Decimal
+
+from test_framework.p2p import connect_nodes
+from test_framework.util import assert_equal, assert_raises_rpc_error, sync_blocks, sync_mempools
+from walletutil import COINBASE_MATURITY, WalletTestFramework, wallet_rpc
+
+RPC_MISC_ERROR = -1
+RPC_INVALID_ADDRESS_OR_KEY = -5
+RPC_INVALID_PARAMETER = -8
+RPC_VERIFY_REJECTED = -26
+OWNERSHIP_VALUE = Decimal("0.00001000")
+ROYALTY = 10_000
+MLP = {"version": 1, "input_shape": [1, 4, 4], "objective": "accuracy",
+       "layers": [{"kind": "flatten"}, {"kind": "dense", "out_features": 16, "per_channel": True}, {"kind": "relu"},
+                  {"kind": "dense", "out_features": 3, "per_channel": False}],
+       "logits_output": True}
+
+
+def min_compute_fee(cu, per_million=1000):
+    return -(-cu * per_million // 1_000_000)
+
+
+class WalletOdaTest(WalletTestFramework):
+    def set_test_params(self):
+        self.set_wallet_test_params(num_nodes=2)
+
+    def tool(self, *args):
+        binary = os.path.join(self.config["environment"]["BUILDDIR"], "src", "oda-model")
+        out = subprocess.run([binary, *args], cwd=self.workdir, check=True, stdout=subprocess.PIPE, text=True,
+                             timeout=600).stdout
+        self.log.debug("oda-model %s\n%s", " ".join(args), out)
+        return out
+
+    def eval_score(self, weights, data):
+        out = self.tool("eval", "mlp.json", "--weights", weights, "--data", data)
+        return int(re.search(r"consensus engine: score (-?\d+)", out).group(1))
+
+    def make_model(self):
+        """Architecture, random initial weights, trained weights and a scoring dataset."""
+        self.workdir = os.path.join(self.options.tmpdir, "model")
+        os.makedirs(self.workdir)
+        with open(os.path.join(self.workdir, "mlp.json"), "w") as f:
+            json.dump(MLP, f)
+        self.tool("make-dataset", "--shape", "1,4,4", "--count", "600", "--classes", "3", "--seed", "1", "-o", "train.odad")
+        self.tool("make-dataset", "--shape", "1,4,4", "--count", "200", "--classes", "3", "--seed", "1", "-o", "test.odad")
+        self.tool("init", "mlp.json", "-o", "init.odaw", "--seed", "3")
+        self.tool("train", "mlp.json", "--data", "train.odad", "--validation", "test.odad", "--epochs", "8",
+                  "--batch-size", "16", "--lr", "0.01", "--out-weights", "trained.odaw", "--out-checkpoint", "trained.pt",
+                  "--no-progress")
+        return {name: os.path.join(self.workdir, name) for name in ("mlp.json", "init.odaw", "trained.odaw", "test.odad")}
+
+    def mine(self, node, n=1):
+        hashes = node.generatetoaddress(n, self.burn)
+        sync_blocks(self.nodes)
+        return hashes
+
+    def run_test(self):
+        n0, n1 = self.nodes
+        connect_nodes(n0, n1)
+        files = self.make_model()
+        init_score = self.eval_score(files["init.odaw"], files["test.odad"])
+        trained_score = self.eval_score(files["trained.odaw"], files["test.odad"])
+        self.log.info("Scores by oda-model: initial %d, trained %d (of 200)", init_score, trained_score)
+        assert trained_score > init_score, "training must improve the model for this test"
+
+        n0.createwallet("owner")
+        n1.createwallet("user")
+        owner = wallet_rpc(n0, "owner")
+        user = wallet_rpc(n1, "user")
+        n1.createwallet("burn")
+        self.burn = wallet_rpc(n1, "burn").getnewaddress()
+        n1.unloadwallet("burn")
+        n0.generatetoaddress(2, owner.getnewaddress())
+        n0.generatetoaddress(COINBASE_MATURITY, self.burn)
+        sync_blocks(self.nodes)
+        owner.sendtoaddress(user.getnewaddress(), 10)
+        sync_mempools(self.nodes)
+        self.mine(n0)
+        assert_equal(user.getbalance(), Decimal("10"))
+
+        self.log.info("addmodel: files into the store, the score computed locally, ownership output first")
+        balance = owner.getbalance()
+        added = owner.addmodel(MLP, files["init.odaw"], files["test.odad"],
+                               {"royalty": ROYALTY, "trainer_share": 2000, "min_improvement": 1})
+        model_id = added["modelid"]
+        assert_equal(added["txid"], model_id)
+        assert_equal(added["score"], init_score)
+        cost = added["computeunits"] // 200
+        assert_equal(added["computeunits"], cost * 200)  # one inference's cost times the 200 samples
+        tx = n0.getrawtransaction(model_id, True)
+        assert_equal(tx["vout"][0]["value"], OWNERSHIP_VALUE)
+        assert "oda" in tx["vout"][1]["scriptPubKey"], tx["vout"][1]
+        fee_units = int(added["fee"] * 100_000_000)
+        assert fee_units >= min_compute_fee(added["computeunits"]) + tx["vsize"], (fee_units, tx["vsize"])
+        # The ownership output is the model's, not money: the balance leaves it out.
+        assert_equal(owner.getbalance(), balance - added["fee"] - OWNERSHIP_VALUE)
+        sync_mempools(self.nodes)
+        self.mine(n0)
+        model = n1.getmodel(model_id)
+        assert_equal(model["current_score"], init_score)
+        assert_equal(model["owner"], {"txid": model_id, "vout": 0})
+        assert_equal(owner.getaddressinfo(model["owner_address"])["ismine"], True)
+        assert_equal(model["royalty"], ROYALTY)
+
+        self.log.info("listunspent marks the ownership output and never offers it as spendable")
+        owned = [u for u in owner.listunspent() if u.get("ownership")]
+        assert_equal([(u["txid"], u["vout"], u["ownership"], u["spendable"]) for u in owned],
+                     [(model_id, 0, model_id, False)])
+
+        self.log.info("addmodel errors: bad architecture, bad path, files swapped")
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "Invalid architecture", owner.addmodel, {"version": 1},
+                                files["init.odaw"], files["test.odad"])
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "weights file", owner.addmodel, files["mlp.json"],
+                                os.path.join(self.workdir, "missing.odaw"), files["test.odad"])
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "is a dataset file, not a weights file", owner.addmodel,
+                                files["mlp.json"], files["test.odad"], files["test.odad"])
+
+        self.log.info("sendinference from the other node: shape checked, royalty to the owner")
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "input has 3 values, the model takes 16", user.sendinference,
+                                model_id, [1, 2, 3])
+        assert_raises_rpc_error(RPC_INVALID_PARAMETER, "not an integer in [-128, 127]", user.sendinference,
+                                model_id, [200] * 16)
+        assert_raises_rpc_error(RPC_INVALID_ADDRESS_OR_KEY, "Model not found", user.sendinference, "11" * 32, [0] * 16)
+        inp = [((i * 37) % 256) - 128 for i in range(16)]
+        sent = user.sendinference(model_id, inp)
+        assert_equal(sent["version"], 0)
+        assert_equal(sent["computeunits"], cost)
+        assert_equal(sent["royalty"], Decimal(ROYALTY) / 100_000_000)
+        infer_tx = n1.getrawtransaction(sent["txid"], True)
+        pays = [o for o in infer_tx["vout"] if o["scriptPubKey"].get("address") == model["owner_address"]]
+        # Version 0's trainer is the owner: the trainer share and the rest go to one output.
+        assert_equal([o["value"] for o in pays], [Decimal(ROYALTY) / 100_000_000])
+        sync_mempools(self.nodes)
+        # From a file too (JSON text), and pinned to a version.
+        path = os.path.join(self.workdir, "input.json")
+        with open(path, "w") as f:
+            json.dump(inp, f)
+        pinned = user.sendinference(model_id, path, {"version": 0})
+        assert_equal(pinned["version"], 0)
+        sync_mempools(self.nodes)
+        self.mine(n0)
+
+        self.log.info("updateweights: the node must hold the dataset to score")
+        assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the dataset file", user.updateweights, model_id,
+                                files["trained.odaw"])
+
+        self.log.info("updateweights with better weights is accepted with the locally computed score")
+        up = owner.updateweights(model_id, files["trained.odaw"])
+        assert_equal((up["score"], up["previousscore"]), (trained_score, init_score))
+        sync_mempools(self.nodes)
+        self.mine(n0)
+        model = n1.getmodel(model_id)
+        assert_equal((model["current_version"], model["current_score"]), (1, trained_score))
+
+        self.log.info("updateweights that does not improve: -26 with both scores, nothing broadcast")
+        pool = n0.getrawmempool()
+        txs = len(owner.listtransactions("*", 1000))
+        assert_raises_rpc_error(RPC_VERIFY_REJECTED, f"the weights score {init_score}, the current score is {trained_score}",
+                                owner.updateweights, model_id, files["init.odaw"])
+        assert_equal(n0.getrawmempool(), pool)
+        assert_equal(len(owner.listtransactions("*", 1000)), txs)
+
+        self.log.info("The wallet never spends the ownership output, even when it sends everything")
+        everything = owner.getbalance()
+        owner.sendtoaddress(user.getnewaddress(), everything, "", "", True)
+        sync_mempools(self.nodes)
+        self.mine(n0)
+        assert_equal(owner.getbalance(), Decimal("0"))
+        owned = [u for u in owner.listunspent() if u.get("ownership")]
+        assert_equal([(u["txid"], u["vout"]) for u in owned], [(model_id, 0)])
+        assert_raises_rpc_error(-6, "Insufficient funds", owner.sendtoaddress, user.getnewaddress(), Decimal("0.00000500"))
+        assert_equal(n1.getmodel(model_id)["owner"], {"txid": model_id, "vout": 0})
+
+
+if __name__ == "__main__":
+    WalletOdaTest().main()
