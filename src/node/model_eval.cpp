@@ -11,28 +11,16 @@
 
 namespace node {
 
-std::optional<int64_t> ScoreFromStore(const oda::storage::FileStore& store, const std::vector<uint8_t>& architecture,
-                                      const oda::chain::Commitment& weights, const oda::chain::Commitment& dataset,
-                                      std::string& error, EvalFailure& failure)
+std::optional<int64_t> ScoreFileBytes(const std::vector<uint8_t>& architecture, const std::vector<uint8_t>& weights,
+                                      const std::vector<uint8_t>& dataset, std::string& error)
 {
-    failure = EvalFailure::CONTENT;
     oda::model::Architecture arch;
     if (!oda::model::DecodeArchitecture(architecture, arch, error)) {
         error = "architecture: " + error;
         return std::nullopt;
     }
-    for (const auto& [c, what] : {std::pair{weights, "weights"}, std::pair{dataset, "dataset"}}) {
-        if (!store.Has(c)) {
-            failure = EvalFailure::MISSING;
-            error = std::string("the node's model file store lacks the ") + what + " file (pieces root " +
-                    c.pieces_root.ToHexBytes() + ", " + std::to_string(c.file_size) +
-                    " bytes): import it with importmodelfile";
-            return std::nullopt;
-        }
-    }
-    std::vector<uint8_t> bytes;
     oda::model::Weights w;
-    if (!store.ReadVerified(weights, bytes, error) || !oda::model::DecodeWeights(bytes, w, error)) {
+    if (!oda::model::DecodeWeights(weights, w, error)) {
         error = "weights: " + error;
         return std::nullopt;
     }
@@ -42,24 +30,48 @@ std::optional<int64_t> ScoreFromStore(const oda::storage::FileStore& store, cons
         return std::nullopt;
     }
     oda::model::Dataset data;
-    if (!store.ReadVerified(dataset, bytes, error) || !oda::model::DecodeDataset(bytes, data, error)) {
+    if (!oda::model::DecodeDataset(dataset, data, error)) {
         error = "dataset: " + error;
         return std::nullopt;
     }
-    bytes.clear();
-    bytes.shrink_to_fit();
     if (!oda::model::CheckDataset(model.architecture, model.info, data, error)) {
         error = "dataset does not fit the architecture: " + error;
         return std::nullopt;
     }
     try {
-        const int64_t score = oda::engine::EngineScore(model, data);
-        failure = EvalFailure::NONE;
-        return score;
+        return oda::engine::EngineScore(model, data);
     } catch (const std::exception& e) {
         error = std::string("scoring failed: ") + e.what();
         return std::nullopt;
     }
+}
+
+std::optional<int64_t> ScoreFromStore(const oda::storage::FileStore& store, const std::vector<uint8_t>& architecture,
+                                      const oda::chain::Commitment& weights, const oda::chain::Commitment& dataset,
+                                      std::string& error, EvalFailure& failure)
+{
+    failure = EvalFailure::CONTENT;
+    for (const auto& [c, what] : {std::pair{weights, "weights"}, std::pair{dataset, "dataset"}}) {
+        if (!store.Has(c)) {
+            failure = EvalFailure::MISSING;
+            error = std::string("the node's model file store lacks the ") + what + " file (pieces root " +
+                    c.pieces_root.ToHexBytes() + ", " + std::to_string(c.file_size) +
+                    " bytes): import it with importmodelfile";
+            return std::nullopt;
+        }
+    }
+    std::vector<uint8_t> weight_bytes, dataset_bytes;
+    if (!store.ReadVerified(weights, weight_bytes, error)) {
+        error = "weights: " + error;
+        return std::nullopt;
+    }
+    if (!store.ReadVerified(dataset, dataset_bytes, error)) {
+        error = "dataset: " + error;
+        return std::nullopt;
+    }
+    const auto score = ScoreFileBytes(architecture, weight_bytes, dataset_bytes, error);
+    if (score) failure = EvalFailure::NONE;
+    return score;
 }
 
 } // namespace node

@@ -30,6 +30,11 @@ enum class EvalFailure {
     CONTENT,  //!< architecture, weights or dataset invalid, or they do not fit each other
 };
 
+/** Score of weights file bytes on dataset file bytes for the encoded architecture (both
+ *  decoded and checked first); nullopt with `error` (failure CONTENT). */
+std::optional<int64_t> ScoreFileBytes(const std::vector<uint8_t>& architecture, const std::vector<uint8_t>& weights,
+                                      const std::vector<uint8_t>& dataset, std::string& error);
+
 /** Score of `weights` on `dataset` for the encoded architecture; nullopt with `error`. */
 std::optional<int64_t> ScoreFromStore(const oda::storage::FileStore& store, const std::vector<uint8_t>& architecture,
                                       const oda::chain::Commitment& weights, const oda::chain::Commitment& dataset,

@@ -4,9 +4,14 @@
 // exactly what a restart would load.
 #include <hex.h>
 #include <node/context.h>
+#include <node/model_eval.h>
 #include <node/validation.h>
+#include <oda/chain/compute_units.h>
 #include <oda/chain/registry.h>
+#include <oda/chain/royalty.h>
 #include <oda/model/architecture.h>
+#include <oda/model/fileio.h>
+#include <oda/storage/file_store.h>
 #include <rpc/core_write.h>
 #include <rpc/register.h>
 #include <rpc/request.h>
@@ -58,7 +63,39 @@ json ModelSummary(const uint256& id, const ModelRecord& m, const std::string& hr
     return out;
 }
 
-json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<ModelVersion>& versions, const std::string& hrp)
+/** Who gets what of one inference's royalty (doc/oda-protocol.md section 7), by role, for the
+ *  current version; and the per-script sums an infer transaction must pay. */
+json RoyaltySplitToJSON(const ModelRecord& m, const ModelVersion& current, const oda::chain::RegistryView& registry,
+                        const std::string& hrp)
+{
+    json out = json::object();
+    out["per_inference"] = m.royalty;
+    const CAmount trainer = oda::chain::RoyaltyShare(m.royalty, m.trainer_share_bp);
+    CAmount rest = m.royalty - trainer;
+    out["trainer"] = json{{"address", EncodeDestination(current.trainer_script, hrp)}, {"amount", trainer}};
+    json parents = json::array();
+    for (const auto& p : m.parents) {
+        const CAmount share = oda::chain::RoyaltyShare(m.royalty, p.share_bp);
+        rest -= share;
+        json entry{{"modelid", p.model_id.GetHex()}, {"amount", share}};
+        if (auto parent = registry.GetModel(p.model_id)) entry["address"] = EncodeDestination(parent->owner_script, hrp);
+        parents.push_back(entry);
+    }
+    out["parents"] = parents;
+    out["owner"] = json{{"address", EncodeDestination(m.owner_script, hrp)}, {"amount", rest}};
+    std::string error;
+    json outputs = json::array();
+    if (auto owed = oda::chain::ComputeRoyaltyOwed(m, current, registry, error)) {
+        for (const auto& [script, amount] : *owed) {
+            outputs.push_back(json{{"address", EncodeDestination(script, hrp)}, {"script", HexStr(script)}, {"amount", amount}});
+        }
+    }
+    out["outputs"] = outputs;
+    return out;
+}
+
+json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<ModelVersion>& versions, const std::string& hrp,
+                 const oda::chain::RegistryView& registry)
 {
     json out = ModelSummary(id, m, hrp);
     out["owner_script"] = HexStr(m.owner_script);
@@ -79,6 +116,14 @@ json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<Mode
     json list = json::array();
     for (uint32_t i = 0; i < versions.size(); ++i) list.push_back(VersionToJSON(i, versions[i], hrp));
     out["version_list"] = list;
+    error.clear();
+    if (const auto cost = oda::chain::InferenceCost(m.architecture, error)) {
+        out["computeunits_per_inference"] = *cost;
+        out["computeunits_per_scoring"] = oda::chain::SaturatingComputeProduct(*cost, m.dataset_samples);
+    }
+    if (m.current_version < versions.size()) {
+        out["royalty_split"] = RoyaltySplitToJSON(m, versions[m.current_version], registry, hrp);
+    }
     return out;
 }
 
@@ -127,7 +172,66 @@ json getmodel(const JSONRPCRequest& request)
     const node::RegistryViewDB& db = chainman.RegistryDB();
     std::optional<ModelRecord> record = db.GetModel(id);
     if (!record) throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "Model not found");
-    return ModelToJSON(id, *record, oda::chain::ReadVersions(db, id, *record), chainman.Params().Bech32HRP());
+    return ModelToJSON(id, *record, oda::chain::ReadVersions(db, id, *record), chainman.Params().Bech32HRP(), db);
+}
+
+/** A file argument of evaluatemodel: read from its path, bounded by the consensus limit of its kind. */
+std::vector<uint8_t> ReadModelFileArg(const json& v, int64_t max_size, const std::string& what)
+{
+    if (!v.is_string() || v.get_ref<const std::string&>().empty()) throw JSONRPCError(RPC_TYPE_ERROR, what + " must be a path");
+    std::vector<uint8_t> bytes;
+    std::string error;
+    if (!oda::model::ReadFileBounded(v.get<std::string>(), static_cast<uint64_t>(max_size), bytes, error)) {
+        throw JSONRPCError(RPC_INVALID_PARAMETER, what + " file: " + error);
+    }
+    return bytes;
+}
+
+json evaluatemodel(const JSONRPCRequest& request)
+{
+    auto& chainman = EnsureChainman(request);
+    const uint256 id = ParseHashV(request.params[0], "modelid");
+    std::optional<ModelRecord> record;
+    std::optional<ModelVersion> current;
+    {
+        LOCK(chainman.Mutex());
+        const oda::chain::RegistryView& registry = chainman.RegistryTip();
+        record = registry.GetModel(id);
+        if (record) current = registry.GetVersion(id, record->current_version);
+    }
+    if (!record || !current) throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "Model not found");
+    const bool own_weights = request.params.size() > 1 && !request.params[1].is_null();
+    const bool own_dataset = request.params.size() > 2 && !request.params[2].is_null();
+    const auto& params = chainman.Params().GetConsensus();
+    oda::storage::FileStore* store = request.context ? request.context->file_store.get() : nullptr;
+    auto from_store = [&](const oda::chain::Commitment& c, const std::string& what) {
+        std::vector<uint8_t> bytes;
+        std::string error;
+        if (!store || !store->Has(c)) {
+            throw JSONRPCError(RPC_MISC_ERROR, "The node's model file store lacks the model's " + what + " file (pieces root " +
+                                                   c.pieces_root.ToHexBytes() + "): import it with importmodelfile, or give a path");
+        }
+        if (!store->ReadVerified(c, bytes, error)) throw JSONRPCError(RPC_MISC_ERROR, what + ": " + error);
+        return bytes;
+    };
+    // Files are read outside the chain lock; scoring runs without any lock.
+    const std::vector<uint8_t> weights = own_weights ? ReadModelFileArg(request.params[1], params.max_weights_file_bytes, "weights")
+                                                     : from_store(current->weights, "weights");
+    const std::vector<uint8_t> dataset = own_dataset ? ReadModelFileArg(request.params[2], params.max_dataset_file_bytes, "dataset")
+                                                     : from_store(record->dataset, "dataset");
+    std::string error;
+    const auto score = node::ScoreFileBytes(record->architecture, weights, dataset, error);
+    if (!score) throw JSONRPCError(RPC_DESERIALIZATION_ERROR, error);
+    json out = json::object();
+    out["modelid"] = id.GetHex();
+    out["score"] = *score;
+    out["current_score"] = record->current_score;
+    out["current_version"] = record->current_version;
+    out["weights"] = own_weights ? json(request.params[1].get<std::string>()) : json(current->weights.pieces_root.ToHexBytes());
+    out["dataset"] = own_dataset ? json(request.params[2].get<std::string>()) : json(record->dataset.pieces_root.ToHexBytes());
+    const bool reachable = record->min_improvement <= std::numeric_limits<int64_t>::max() - record->current_score;
+    out["improves"] = reachable && !own_dataset && *score >= record->current_score + record->min_improvement;
+    return out;
 }
 
 } // namespace
@@ -154,6 +258,23 @@ void RegisterModelRPCCommands(CRPCTable& table)
                                  "  \"dataset_samples\", \"royalty\", \"trainer_share_bp\", \"parents\": [{\"modelid\", \"share_bp\"}], \"min_improvement\",\n"
                                  "  \"version_list\": [{\"version\", \"weights\": {\"pieces_root\", \"file_size\"}, \"score\", \"height\", \"txid\",\n"
                                  "  \"trainer_script\", \"trainer_address\"}, ...] }\n"
+                                 "  \"computeunits_per_inference\", \"computeunits_per_scoring\" (an update-weights: per inference x dataset samples),\n"
+                                 "  \"royalty_split\": {\"per_inference\", \"owner\": {\"address\", \"amount\"}, \"trainer\": {\"address\", \"amount\"},\n"
+                                 "    \"parents\": [{\"modelid\", \"address\", \"amount\"}], \"outputs\": [{\"address\", \"script\", \"amount\"}]}\n"
+                                 "  (section 7, for the current version; outputs = what an infer must pay, one per script, in units) }\n"
                                  "Error -5 (RPC_INVALID_ADDRESS_OR_KEY) \"Model not found\".",
                                  HelpExampleCli("getmodel", "\"modelid\"") + HelpExampleRpc("getmodel", "\"modelid\"")}});
+    table.AppendCommand({cat, "evaluatemodel", &evaluatemodel,
+                         RPCHelp{"evaluatemodel",
+                                 "Scores a model's current weights (or the given weights file) on its dataset (or the given dataset file)\n"
+                                 "locally with the consensus engine: the score every node would compute. Nothing is sent. The model's\n"
+                                 "own files come from the node's file store; given files are read from their path (not stored).",
+                                 {{"modelid", RPCArg::Type::STR_HEX, RPCArg::REQUIRED, "The model id"},
+                                  {"weights", RPCArg::Type::STR, RPCArg::OPTIONAL, "Path of a weights file to score instead of the current version's"},
+                                  {"dataset", RPCArg::Type::STR, RPCArg::OPTIONAL, "Path of a dataset file to score on instead of the model's"}},
+                                 "{\"modelid\", \"score\", \"current_score\", \"current_version\", \"weights\", \"dataset\",\n"
+                                 " \"improves\": true when an update-weights with these weights would be accepted (model's dataset only) }\n"
+                                 "Errors: -5 unknown model, -1 a file the store lacks, -8 unreadable path, -22 files that are invalid or do not fit.",
+                                 HelpExampleCli("evaluatemodel", "\"modelid\"") + HelpExampleCli("evaluatemodel", "\"modelid\" \"better.odaw\"") +
+                                     HelpExampleRpc("evaluatemodel", "\"modelid\"")}});
 }

@@ -162,6 +162,22 @@ class WalletOdaTest(WalletTestFramework):
         self.mine(n0)
         model = n1.getmodel(model_id)
         assert_equal((model["current_version"], model["current_score"]), (1, trained_score))
+        assert_equal([v["score"] for v in model["version_list"]], [init_score, trained_score])
+        assert_equal((model["computeunits_per_inference"], model["computeunits_per_scoring"]), (cost, cost * 200))
+        split = model["royalty_split"]
+        trainer = model["version_list"][1]["trainer_address"]
+        assert_equal(split["trainer"], {"address": trainer, "amount": 2000})
+        assert_equal(split["owner"], {"address": model["owner_address"], "amount": ROYALTY - 2000})
+        assert_equal(sorted((o["address"], o["amount"]) for o in split["outputs"]),
+                     sorted([(trainer, 2000), (model["owner_address"], ROYALTY - 2000)]))
+
+        self.log.info("evaluatemodel scores locally: current weights, other weights, nothing sent")
+        assert_equal(n0.evaluatemodel(model_id)["score"], trained_score)
+        other = n0.evaluatemodel(model_id, files["init.odaw"])
+        assert_equal((other["score"], other["improves"]), (init_score, False))
+        assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the model's dataset", n1.evaluatemodel, model_id, files["init.odaw"])
+        assert_equal(n1.evaluatemodel(model_id, files["init.odaw"], files["test.odad"])["score"], init_score)
+        assert_equal(n0.getrawmempool(), [])
 
         self.log.info("updateweights that does not improve: -26 with both scores, nothing broadcast")
         pool = n0.getrawmempool()
