@@ -4,6 +4,8 @@
 // exactly what a restart would load.
 #include <hex.h>
 #include <node/context.h>
+#include <node/inference_index.h>
+#include <node/mempool.h>
 #include <node/model_eval.h>
 #include <node/validation.h>
 #include <oda/chain/compute_units.h>
@@ -11,6 +13,7 @@
 #include <oda/chain/royalty.h>
 #include <oda/model/architecture.h>
 #include <oda/model/fileio.h>
+#include <oda/model/model.h>
 #include <oda/storage/file_store.h>
 #include <rpc/core_write.h>
 #include <rpc/register.h>
@@ -234,6 +237,96 @@ json evaluatemodel(const JSONRPCRequest& request)
     return out;
 }
 
+/** The one place where the waiting state of doc/oda-protocol.md section 5 plugs into
+ *  getinference: a block that holds `txid` and is kept waiting for a model file (neither
+ *  valid nor invalid, not connected) makes the inference "waiting-for-data". Returns that
+ *  block's hash. Until the chainstate exposes its waiting blocks, none is reported. */
+std::optional<uint256> FindWaitingInferenceBlock(node::ChainstateManager& chainman, const uint256& txid)
+{
+    (void)chainman;
+    (void)txid;
+    return std::nullopt;
+}
+
+void AddInferFields(json& out, const oda::chain::Infer& infer, const oda::chain::RegistryView& registry)
+{
+    out["modelid"] = infer.model_id.GetHex();
+    out["weights_version"] = infer.weights_version.ToHexBytes();
+    if (auto version = registry.FindVersion(infer.model_id, infer.weights_version)) {
+        out["version"] = *version;
+    } else {
+        out["version"] = nullptr; // the model or version is gone (a reorg) or not registered yet
+    }
+    out["input_size"] = infer.input.size();
+}
+
+json getinference(const JSONRPCRequest& request)
+{
+    auto& chainman = EnsureChainman(request);
+    const uint256 txid = ParseHashV(request.params[0], "txid");
+    node::InferenceIndex* index = request.context ? request.context->inference_index.get() : nullptr;
+    if (!index) throw JSONRPCError(RPC_MISC_ERROR, "The inference index is not running");
+    // The index follows the chain on the notification queue: let it see every connected block.
+    chainman.Signals().SyncWithQueue();
+    json out = json::object();
+    out["txid"] = txid.GetHex();
+
+    if (const auto entry = index->Find(txid)) {
+        CBlock block;
+        std::string error;
+        const node::CBlockIndex* where = nullptr;
+        int confirmations = 0;
+        {
+            LOCK(chainman.Mutex());
+            where = chainman.LookupBlockIndex(entry->block_hash);
+            if (where && chainman.ActiveChain().Contains(where)) confirmations = chainman.ActiveHeight() - where->height + 1;
+        }
+        // An entry names an active-chain block (the index erases disconnected blocks' entries).
+        if (where && confirmations > 0 && chainman.ReadBlock(where, block, &error) && entry->tx_number < block.vtx.size()) {
+            const auto infer = node::InferOf(*block.vtx[entry->tx_number]);
+            if (infer) {
+                out["status"] = "confirmed";
+                {
+                    LOCK(chainman.Mutex());
+                    AddInferFields(out, *infer, chainman.RegistryTip());
+                }
+                const auto result = node::ResultOf(*block.vtx[0]);
+                if (result && entry->result_index < result->outputs.size()) {
+                    const oda::chain::OutputTensor& tensor = result->outputs[entry->result_index];
+                    json values = json::array();
+                    for (int32_t v : tensor.values) values.push_back(v);
+                    out["output"] = values;
+                    out["output_type"] = tensor.type == oda::chain::TensorType::INT8 ? "int8" : "int32";
+                    if (!tensor.values.empty()) out["argmax"] = oda::model::Argmax(tensor.values.data(), tensor.values.size());
+                } else {
+                    out["output"] = nullptr; // a block whose coinbase carries no result payload (claims not executed)
+                }
+                out["blockhash"] = where->GetBlockHash().GetHex();
+                out["height"] = where->height;
+                out["confirmations"] = confirmations;
+                return out;
+            }
+        }
+    }
+    if (const auto waiting = FindWaitingInferenceBlock(chainman, txid)) {
+        out["status"] = "waiting-for-data";
+        out["blockhash"] = waiting->GetHex();
+        return out;
+    }
+    if (request.context && request.context->mempool) {
+        if (CTransactionRef tx = request.context->mempool->Get(txid)) {
+            const auto infer = node::InferOf(*tx);
+            if (!infer) throw JSONRPCError(RPC_INVALID_PARAMETER, "Transaction " + txid.GetHex() + " is not an inference");
+            out["status"] = "pending";
+            LOCK(chainman.Mutex());
+            AddInferFields(out, *infer, chainman.RegistryTip());
+            out["confirmations"] = 0;
+            return out;
+        }
+    }
+    throw JSONRPCError(RPC_INVALID_ADDRESS_OR_KEY, "No inference transaction with this txid in the mempool or the active chain");
+}
+
 } // namespace
 
 void RegisterModelRPCCommands(CRPCTable& table)
@@ -264,6 +357,18 @@ void RegisterModelRPCCommands(CRPCTable& table)
                                  "  (section 7, for the current version; outputs = what an infer must pay, one per script, in units) }\n"
                                  "Error -5 (RPC_INVALID_ADDRESS_OR_KEY) \"Model not found\".",
                                  HelpExampleCli("getmodel", "\"modelid\"") + HelpExampleRpc("getmodel", "\"modelid\"")}});
+    table.AppendCommand({cat, "getinference", &getinference,
+                         RPCHelp{"getinference",
+                                 "The state and output of an inference (an infer transaction, doc/oda-protocol.md section 2): pending in the\n"
+                                 "mempool, confirmed in the active chain (its output from the block's coinbase result payload), or\n"
+                                 "waiting-for-data (in a block held until a model file arrives). Uses the always-on inference index.",
+                                 {{"txid", RPCArg::Type::STR_HEX, RPCArg::REQUIRED, "The infer transaction's id"}},
+                                 "{\"txid\", \"status\": \"pending\"|\"confirmed\"|\"waiting-for-data\", \"modelid\", \"version\" (index, null if\n"
+                                 " the version is not registered), \"weights_version\" (pieces root), \"input_size\", \"output\": [n,...] (confirmed;\n"
+                                 " null when the block carries no result), \"output_type\": \"int8\"|\"int32\", \"argmax\", \"blockhash\", \"height\",\n"
+                                 " \"confirmations\"}\n"
+                                 "Errors: -5 no such inference in the mempool or the active chain, -8 a mempool transaction that is not an infer.",
+                                 HelpExampleCli("getinference", "\"txid\"") + HelpExampleRpc("getinference", "\"txid\"")}});
     table.AppendCommand({cat, "evaluatemodel", &evaluatemodel,
                          RPCHelp{"evaluatemodel",
                                  "Scores a model's current weights (or the given weights file) on its dataset (or the given dataset file)\n"

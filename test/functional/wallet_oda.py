@@ -60,6 +60,15 @@ class WalletOdaTest(WalletTestFramework):
                   "--no-progress")
         return {name: os.path.join(self.workdir, name) for name in ("mlp.json", "init.odaw", "trained.odaw", "test.odad")}
 
+    def infer_output(self, weights, inp):
+        out = self.tool("infer", "mlp.json", "--weights", weights, "--input", bytes(v & 0xFF for v in inp).hex())
+        values = [int(v) for v in re.search(r"output \[\d+\] \(int32 logits\): \[([^\]]*)\]", out).group(1).split(",")]
+        return values, int(re.search(r"argmax (\d+)", out).group(1))
+
+    def reload_user(self, node):
+        node.loadwallet("user")
+        return wallet_rpc(node, "user")
+
     def mine(self, node, n=1):
         hashes = node.generatetoaddress(n, self.burn)
         sync_blocks(self.nodes)
@@ -142,6 +151,10 @@ class WalletOdaTest(WalletTestFramework):
         # Version 0's trainer is the owner: the trainer share and the rest go to one output.
         assert_equal([o["value"] for o in pays], [Decimal(ROYALTY) / 100_000_000])
         sync_mempools(self.nodes)
+        for node in self.nodes:
+            pending = node.getinference(sent["txid"])
+            assert_equal((pending["status"], pending["modelid"], pending["version"], pending["input_size"]),
+                         ("pending", model_id, 0, 16))
         # From a file too (JSON text), and pinned to a version.
         path = os.path.join(self.workdir, "input.json")
         with open(path, "w") as f:
@@ -149,7 +162,28 @@ class WalletOdaTest(WalletTestFramework):
         pinned = user.sendinference(model_id, path, {"version": 0})
         assert_equal(pinned["version"], 0)
         sync_mempools(self.nodes)
-        self.mine(n0)
+        block = self.mine(n0)[0]
+
+        self.log.info("getinference: confirmed, with the output `oda-model infer` computes")
+        expected = self.infer_output(files["init.odaw"], inp)
+        for node in self.nodes:
+            for txid in (sent["txid"], pinned["txid"]):
+                got = node.getinference(txid)
+                assert_equal((got["status"], got["blockhash"], got["confirmations"], got["modelid"], got["version"]),
+                             ("confirmed", block, 1, model_id, 0))
+                # Blocks carry their inference outputs once they execute ODA work (coinbase result payload).
+                if got["output"] is not None:
+                    assert_equal((got["output"], got["argmax"]), expected)
+        self.log.info("getinference follows a reorg (back to pending) and catches up after a restart")
+        n1.invalidateblock(block)
+        assert_equal(n1.getinference(sent["txid"])["status"], "pending")
+        n1.reconsiderblock(block)
+        assert_equal(n1.getinference(sent["txid"])["status"], "confirmed")
+        self.restart_node(1, self.extra_args[1])
+        connect_nodes(n0, n1)
+        assert_equal(n1.getinference(sent["txid"])["blockhash"], block)
+        user = wallet_rpc(n1, "user") if "user" in n1.listwallets() else self.reload_user(n1)
+        assert_raises_rpc_error(RPC_INVALID_ADDRESS_OR_KEY, "No inference transaction", n1.getinference, "22" * 32)
 
         self.log.info("updateweights: the node must hold the dataset to score")
         assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the dataset file", user.updateweights, model_id,
