@@ -11,6 +11,7 @@
 #include <node/context.h>
 #include <node/mempool_init.h>
 #include <node/inference_index.h>
+#include <node/oda_executor.h>
 #include <node/txindex.h>
 #include <node/validation.h>
 #include <oda/storage/file_store.h>
@@ -36,6 +37,8 @@ bool StartFileStore(NodeContext& node, std::string& error)
         return false;
     }
     node.file_store = std::move(store);
+    // The executor reads the store; validation and the mempool share it (and its cache).
+    node.oda_executor = std::make_shared<node::EngineExecutor>(node.file_store);
     return true;
 }
 } // namespace
@@ -97,6 +100,8 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
               static_cast<long long>(dbcache_mb), par, txindex ? 1 : 0);
 
     auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
+    // Before Load: blocks replayed or reindexed at start-up are executed too.
+    chainman->SetOdaExecutor(node.oda_executor.get());
     if (!chainman->Load(error)) return false;
     node.chainman = std::move(chainman);
     if (txindex) {
@@ -129,8 +134,10 @@ void StopNodeSubsystems(NodeContext& node)
     }
     if (node.chainman) {
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
+        node.chainman->SetOdaExecutor(nullptr);
         node.chainman.reset(); // destructor flushes again (cheap) and closes the databases
     }
+    node.oda_executor.reset(); // reads file_store
     node.file_store.reset();
     node.chainparams.reset();
 }
