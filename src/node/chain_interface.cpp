@@ -5,6 +5,7 @@
 #include <node/mempool.h>
 #include <node/mempool_accept.h>
 #include <node/model_eval.h>
+#include <node/oda_executor.h>
 #include <node/policy.h>
 #include <node/validation.h>
 #include <node/validationinterface.h>
@@ -262,6 +263,31 @@ public:
         if (!m_node.file_store) {
             if (failure) *failure = interfaces::ModelCallFailure::OTHER;
             if (error) *error = "no model file store";
+            return std::nullopt;
+        }
+        if (m_node.oda_executor) {
+            // Through the executor: its content cache then already holds this score when the
+            // mempool and block validation re-score the transaction.
+            oda::chain::ModelRecord record;
+            record.architecture = architecture;
+            record.dataset = {dataset_root, dataset_size};
+            const auto info = m_node.file_store->Info(record.dataset);
+            record.dataset_samples = info ? static_cast<uint32_t>(std::min<uint64_t>(info->sample_count, UINT32_MAX)) : 0;
+            int64_t score = 0;
+            oda::chain::ExecReport report;
+            const auto outcome = m_node.oda_executor->Score(record, {weights_root, weights_size}, score, report);
+            if (outcome == oda::chain::ExecOutcome::VALID) return score;
+            if (failure) {
+                *failure = outcome == oda::chain::ExecOutcome::MISSING_DATA ? interfaces::ModelCallFailure::MISSING
+                                                                            : interfaces::ModelCallFailure::CONTENT;
+            }
+            if (error) {
+                *error = outcome == oda::chain::ExecOutcome::MISSING_DATA
+                             ? "the node's model file store lacks the " +
+                                   std::string(m_node.file_store->Has(record.dataset) ? "weights" : "dataset") +
+                                   " file: import it with importmodelfile"
+                             : report.debug;
+            }
             return std::nullopt;
         }
         EvalFailure why = EvalFailure::NONE;

@@ -98,6 +98,10 @@ class WalletOdaTest(WalletTestFramework):
         self.mine(n0)
         assert_equal(user.getbalance(), Decimal("10"))
 
+        # Node 1 validates (re-executes) every ODA transaction, so it holds the model's files too.
+        for name in ("init.odaw", "trained.odaw", "test.odad"):
+            n1.importmodelfile(files[name])
+
         self.log.info("addmodel: files into the store, the score computed locally, ownership output first")
         balance = owner.getbalance()
         added = owner.addmodel(MLP, files["init.odaw"], files["test.odad"],
@@ -171,9 +175,8 @@ class WalletOdaTest(WalletTestFramework):
                 got = node.getinference(txid)
                 assert_equal((got["status"], got["blockhash"], got["confirmations"], got["modelid"], got["version"]),
                              ("confirmed", block, 1, model_id, 0))
-                # Blocks carry their inference outputs once they execute ODA work (coinbase result payload).
-                if got["output"] is not None:
-                    assert_equal((got["output"], got["argmax"]), expected)
+                # From the block's coinbase result payload, which every node re-executed.
+                assert_equal((got["output"], got["argmax"], got["output_type"]), (*expected, "int32"))
         self.log.info("getinference follows a reorg (back to pending) and catches up after a restart")
         n1.invalidateblock(block)
         assert_equal(n1.getinference(sent["txid"])["status"], "pending")
@@ -184,10 +187,6 @@ class WalletOdaTest(WalletTestFramework):
         assert_equal(n1.getinference(sent["txid"])["blockhash"], block)
         user = wallet_rpc(n1, "user") if "user" in n1.listwallets() else self.reload_user(n1)
         assert_raises_rpc_error(RPC_INVALID_ADDRESS_OR_KEY, "No inference transaction", n1.getinference, "22" * 32)
-
-        self.log.info("updateweights: the node must hold the dataset to score")
-        assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the dataset file", user.updateweights, model_id,
-                                files["trained.odaw"])
 
         self.log.info("updateweights with better weights is accepted with the locally computed score")
         up = owner.updateweights(model_id, files["trained.odaw"])
@@ -209,7 +208,6 @@ class WalletOdaTest(WalletTestFramework):
         assert_equal(n0.evaluatemodel(model_id)["score"], trained_score)
         other = n0.evaluatemodel(model_id, files["init.odaw"])
         assert_equal((other["score"], other["improves"]), (init_score, False))
-        assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the model's dataset", n1.evaluatemodel, model_id, files["init.odaw"])
         assert_equal(n1.evaluatemodel(model_id, files["init.odaw"], files["test.odad"])["score"], init_score)
         assert_equal(n0.getrawmempool(), [])
 
@@ -231,6 +229,18 @@ class WalletOdaTest(WalletTestFramework):
         assert_equal([(u["txid"], u["vout"]) for u in owned], [(model_id, 0)])
         assert_raises_rpc_error(-6, "Insufficient funds", owner.sendtoaddress, user.getnewaddress(), Decimal("0.00000500"))
         assert_equal(n1.getmodel(model_id)["owner"], {"txid": model_id, "vout": 0})
+
+        self.log.info("Scoring needs the model's dataset in the node's store: a clear error without it")
+        dataset_root = n0.getmodel(model_id)["dataset"]["pieces_root"]
+        # Restarted without the file (the node keeps computed scores and loaded files in memory by content).
+        self.stop_node(0)
+        os.remove(os.path.join(n0.chain_dir, "odafiles", dataset_root))
+        self.start_node(0, self.extra_args[0])
+        n0.loadwallet("owner")
+        assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the dataset file", wallet_rpc(n0, "owner").updateweights,
+                                model_id, files["trained.odaw"])
+        assert_raises_rpc_error(RPC_MISC_ERROR, "lacks the model's dataset", n0.evaluatemodel, model_id)
+        assert_equal(n0.getrawmempool(), [])
 
 
 if __name__ == "__main__":
