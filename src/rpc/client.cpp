@@ -126,7 +126,6 @@ const ConvertParam CONVERT_PARAMS[] = {
     {"addmodel", 3, "options"},
     {"sendinference", 2, "options"},
     {"updateweights", 2, "options"},
-    {"listmodels", 0, "options"},
 };
 
 bool IsConvertedByIndex(const std::string& method, int index)

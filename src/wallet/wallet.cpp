@@ -710,15 +710,6 @@ WalletBalance CWallet::GetBalance(int min_depth) const
     return b;
 }
 
-std::map<uint256, COutPoint> CWallet::OwnedModels() const
-{
-    std::map<uint256, COutPoint> owned;
-    for (const WalletOutput& o : ListUnspent(0, std::numeric_limits<int>::max(), true)) {
-        if (o.ownership) owned.emplace(*o.ownership, o.outpoint);
-    }
-    return owned;
-}
-
 std::map<uint256, WalletTx> CWallet::Transactions() const
 {
     LOCK(m_cs);

@@ -171,8 +171,6 @@ public:
     /** Unspent wallet outputs; ownership outputs are included with `ownership` set (callers
      *  that spend must skip them, as CreateTransaction does). */
     std::vector<WalletOutput> ListUnspent(int min_depth, int max_depth, bool include_untrusted = true) const;
-    /** Models whose ownership output the wallet holds unspent (model id -> outpoint). */
-    std::map<uint256, COutPoint> OwnedModels() const;
     /** Depth of a wallet transaction: >0 confirmations, 0 unconfirmed, <0 conflicted. */
     int GetDepth(const WalletTx& wtx) const;
     std::map<uint256, WalletTx> Transactions() const;
