@@ -32,8 +32,53 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace interfaces {
+
+/** One weights version of a registered model (doc/oda-protocol.md section 2.5), as plain data. */
+struct ModelVersionInfo {
+    uint256 weights_root;   //!< pieces root of the weights commitment (the infer's version)
+    uint64_t weights_size{0};
+    int64_t score{0};
+    ScriptBytes trainer_script;
+};
+
+/** A registered model at the tip, as plain data (the wallet decodes `architecture` itself). */
+struct ModelInfo {
+    uint256 model_id;
+    std::vector<uint8_t> architecture;  //!< the binary architecture encoding
+    uint256 dataset_root;
+    uint64_t dataset_size{0};
+    uint32_t dataset_samples{0};
+    COutPoint owner;
+    ScriptBytes owner_script;
+    int64_t royalty{0};
+    uint16_t trainer_share_bp{0};
+    int64_t min_improvement{0};
+    uint32_t current_version{0};
+    int64_t current_score{0};
+    std::vector<ModelVersionInfo> versions;  //!< every version, index 0 first
+};
+
+/** A model file (weights or dataset) held by the node's file store. */
+struct ModelFileInfo {
+    uint256 pieces_root;
+    uint64_t size{0};
+    bool is_weights{false};
+    uint32_t samples{0};  //!< datasets: number of samples
+};
+
+/** Why a model-file or scoring call failed, so the caller picks its RPC code. */
+enum class ModelCallFailure {
+    NONE,
+    PATH,      //!< a path that cannot be read
+    CONTENT,   //!< not a valid weights or dataset file, or files that do not fit each other
+    MISMATCH,  //!< not the file a commitment names
+    MISSING,   //!< the node's file store lacks a file the call needs
+    OTHER,     //!< storage or internal failure
+};
 
 /** Where a block is: what the wallet records about a block besides its transactions. */
 struct BlockInfo {
@@ -124,6 +169,31 @@ public:
 
     /** The output if it is unspent in the UTXO set at the tip (mempool spends not counted). */
     virtual std::optional<CTxOut> GetUnspentOutput(const COutPoint& outpoint) = 0;
+
+    // ---- ODA models (doc/oda-protocol.md sections 2.5, 4, 7). Registry reads see the tip's
+    //      registry (the chainstate lock is held for the read); file and scoring calls take
+    //      no chainstate lock and may run for long (scoring a dataset).
+
+    /** The model as registered at the tip, with every version; nullopt if not registered. */
+    virtual std::optional<ModelInfo> GetModel(const uint256& model_id) = 0;
+    /** What one inference on the model at `version` owes per script (section 7,
+     *  ComputeRoyaltyOwed on the tip registry; zero amounts left out). nullopt with *error
+     *  when the model or version is not registered. */
+    virtual std::optional<std::vector<std::pair<ScriptBytes, CAmount>>> RoyaltyOwed(const uint256& model_id, uint32_t version,
+                                                                                    std::string* error) = 0;
+    /** The fee the node's mempool requires for `compute_units` on top of the size fee
+     *  (node/policy.h MinComputeFee at the node's fee per million compute units). */
+    virtual CAmount ComputeFee(int64_t compute_units) = 0;
+    /** Imports a file into the node's model file store (as the importmodelfile RPC does). */
+    virtual std::optional<ModelFileInfo> ImportModelFile(const std::string& path, std::string* error,
+                                                         ModelCallFailure* failure) = 0;
+    /** Score of the weights file `weights` on the dataset file `dataset` for the encoded
+     *  architecture, computed by the consensus engine from the node's file store (the score
+     *  every node reproduces). nullopt with *error and *failure (MISSING when a file is not
+     *  held, CONTENT when they do not fit the architecture). */
+    virtual std::optional<int64_t> ScoreWeights(const std::vector<uint8_t>& architecture, const uint256& weights_root,
+                                                uint64_t weights_size, const uint256& dataset_root, uint64_t dataset_size,
+                                                std::string* error, ModelCallFailure* failure) = 0;
 
     // ---- notifications and errors
 

@@ -4,9 +4,14 @@
 #include <node/fee_stats.h>
 #include <node/mempool.h>
 #include <node/mempool_accept.h>
+#include <node/model_eval.h>
+#include <node/oda_executor.h>
 #include <node/policy.h>
 #include <node/validation.h>
 #include <node/validationinterface.h>
+#include <oda/chain/registry.h>
+#include <oda/chain/royalty.h>
+#include <oda/storage/file_store.h>
 #include <util/sync.h>
 
 #include <algorithm>
@@ -165,6 +170,135 @@ public:
         LOCK(m_node.chainman->Mutex());
         if (auto coin = m_node.chainman->CoinsTip().GetCoin(outpoint)) return coin->out;
         return std::nullopt;
+    }
+
+    std::optional<interfaces::ModelInfo> GetModel(const uint256& model_id) override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        LOCK(m_node.chainman->Mutex());
+        const oda::chain::RegistryView& registry = m_node.chainman->RegistryTip();
+        const auto record = registry.GetModel(model_id);
+        if (!record) return std::nullopt;
+        interfaces::ModelInfo info;
+        info.model_id = model_id;
+        info.architecture = record->architecture;
+        info.dataset_root = record->dataset.pieces_root;
+        info.dataset_size = record->dataset.file_size;
+        info.dataset_samples = record->dataset_samples;
+        info.owner = record->owner;
+        info.owner_script = record->owner_script;
+        info.royalty = record->royalty;
+        info.trainer_share_bp = record->trainer_share_bp;
+        info.min_improvement = record->min_improvement;
+        info.current_version = record->current_version;
+        info.current_score = record->current_score;
+        for (const oda::chain::ModelVersion& v : oda::chain::ReadVersions(registry, model_id, *record)) {
+            info.versions.push_back({v.weights.pieces_root, v.weights.file_size, v.score, v.trainer_script});
+        }
+        return info;
+    }
+
+    std::optional<std::vector<std::pair<ScriptBytes, CAmount>>> RoyaltyOwed(const uint256& model_id, uint32_t version,
+                                                                            std::string* error) override
+    {
+        if (!m_node.chainman) return std::nullopt;
+        LOCK(m_node.chainman->Mutex());
+        const oda::chain::RegistryView& registry = m_node.chainman->RegistryTip();
+        const auto record = registry.GetModel(model_id);
+        const auto v = record ? registry.GetVersion(model_id, version) : std::nullopt;
+        if (!v) {
+            if (error) *error = record ? "version " + std::to_string(version) + " of the model is not registered" : "model not registered";
+            return std::nullopt;
+        }
+        std::string err;
+        const auto owed = oda::chain::ComputeRoyaltyOwed(*record, *v, registry, err);
+        if (!owed) {
+            if (error) *error = err;
+            return std::nullopt;
+        }
+        return std::vector<std::pair<ScriptBytes, CAmount>>(owed->begin(), owed->end());
+    }
+
+    CAmount ComputeFee(int64_t compute_units) override
+    {
+        // The mempool's per-CU minimum (node/policy.h); a -mincomputefee setting replaces the default here.
+        return MinComputeFee(compute_units, DEFAULT_MIN_FEE_PER_MILLION_CU);
+    }
+
+    std::optional<interfaces::ModelFileInfo> ImportModelFile(const std::string& path, std::string* error,
+                                                             interfaces::ModelCallFailure* failure) override
+    {
+        using interfaces::ModelCallFailure;
+        auto fail = [&](ModelCallFailure f, const std::string& e) {
+            if (failure) *failure = f;
+            if (error) *error = e;
+            return std::nullopt;
+        };
+        if (!m_node.file_store) return fail(ModelCallFailure::OTHER, "no model file store");
+        std::string err;
+        oda::storage::ImportFailure why = oda::storage::ImportFailure::NONE;
+        const auto result = m_node.file_store->Import(path, std::nullopt, err, &why);
+        if (!result) {
+            switch (why) {
+            case oda::storage::ImportFailure::PATH: return fail(ModelCallFailure::PATH, err);
+            case oda::storage::ImportFailure::CONTENT: return fail(ModelCallFailure::CONTENT, err);
+            case oda::storage::ImportFailure::MISMATCH: return fail(ModelCallFailure::MISMATCH, err);
+            default: return fail(ModelCallFailure::OTHER, err);
+            }
+        }
+        interfaces::ModelFileInfo info;
+        info.pieces_root = result->info.commitment.pieces_root;
+        info.size = result->info.commitment.file_size;
+        info.is_weights = result->info.kind == oda::storage::FileKind::WEIGHTS;
+        info.samples = static_cast<uint32_t>(std::min<uint64_t>(result->info.sample_count, UINT32_MAX));
+        if (failure) *failure = ModelCallFailure::NONE;
+        return info;
+    }
+
+    std::optional<int64_t> ScoreWeights(const std::vector<uint8_t>& architecture, const uint256& weights_root,
+                                        uint64_t weights_size, const uint256& dataset_root, uint64_t dataset_size,
+                                        std::string* error, interfaces::ModelCallFailure* failure) override
+    {
+        std::string err;
+        if (!m_node.file_store) {
+            if (failure) *failure = interfaces::ModelCallFailure::OTHER;
+            if (error) *error = "no model file store";
+            return std::nullopt;
+        }
+        if (m_node.oda_executor) {
+            // Through the executor: its content cache then already holds this score when the
+            // mempool and block validation re-score the transaction.
+            oda::chain::ModelRecord record;
+            record.architecture = architecture;
+            record.dataset = {dataset_root, dataset_size};
+            const auto info = m_node.file_store->Info(record.dataset);
+            record.dataset_samples = info ? static_cast<uint32_t>(std::min<uint64_t>(info->sample_count, UINT32_MAX)) : 0;
+            int64_t score = 0;
+            oda::chain::ExecReport report;
+            const auto outcome = m_node.oda_executor->Score(record, {weights_root, weights_size}, score, report);
+            if (outcome == oda::chain::ExecOutcome::VALID) return score;
+            if (failure) {
+                *failure = outcome == oda::chain::ExecOutcome::MISSING_DATA ? interfaces::ModelCallFailure::MISSING
+                                                                            : interfaces::ModelCallFailure::CONTENT;
+            }
+            if (error) {
+                *error = outcome == oda::chain::ExecOutcome::MISSING_DATA
+                             ? "the node's model file store lacks the " +
+                                   std::string(m_node.file_store->Has(record.dataset) ? "weights" : "dataset") +
+                                   " file: import it with importmodelfile"
+                             : report.debug;
+            }
+            return std::nullopt;
+        }
+        EvalFailure why = EvalFailure::NONE;
+        const auto score = ScoreFromStore(*m_node.file_store, architecture, {weights_root, weights_size},
+                                          {dataset_root, dataset_size}, err, why);
+        if (!score) {
+            if (failure) *failure = why == EvalFailure::MISSING ? interfaces::ModelCallFailure::MISSING
+                                                                : interfaces::ModelCallFailure::CONTENT;
+            if (error) *error = err;
+        }
+        return score;
     }
 
     std::unique_ptr<interfaces::Handler> HandleNotifications(Notifications& notifications,

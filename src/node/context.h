@@ -32,6 +32,7 @@ namespace node {
 class ChainstateManager;
 class EngineExecutor;
 class TxIndex;
+class InferenceIndex;
 } // namespace node
 namespace oda::storage {
 class FileStore;
@@ -74,6 +75,8 @@ struct NodeContext {
     std::shared_ptr<node::ChainstateManager> chainman;
     //! -txindex (node/txindex.h; nullptr without it). Registered on chainman's signals.
     std::shared_ptr<node::TxIndex> txindex;
+    //! Infer txid -> block and result position (node/inference_index.h; always on), for getinference.
+    std::shared_ptr<node::InferenceIndex> inference_index;
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;

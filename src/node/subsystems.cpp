@@ -10,6 +10,7 @@
 #include <consensus/chainparams.h>
 #include <node/context.h>
 #include <node/mempool_init.h>
+#include <node/inference_index.h>
 #include <node/oda_executor.h>
 #include <node/txindex.h>
 #include <node/validation.h>
@@ -110,12 +111,23 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
         if (!index->Start(error)) return false;
         node.txindex = std::move(index);
     }
+    {
+        // Always on (getinference); rebuilt with the chainstate like -txindex.
+        auto index = std::make_shared<node::InferenceIndex>(
+            *node.chainman, node::DBOptions{opts.datadir + "/indexes/inferindex", 1 << 20, opts.reindex || opts.reindex_chainstate});
+        if (!index->Start(error)) return false;
+        node.inference_index = std::move(index);
+    }
     return StartMempool(node, error);
 }
 
 void StopNodeSubsystems(NodeContext& node)
 {
     StopMempool(node);
+    if (node.inference_index) {
+        node.inference_index->Stop();
+        node.inference_index.reset();
+    }
     if (node.txindex) {
         node.txindex->Stop(); // applies what is still queued, then unregisters
         node.txindex.reset();

@@ -122,6 +122,10 @@ const ConvertParam CONVERT_PARAMS[] = {
     {"importdescriptors", 0, "requests"},
     {"fundrawtransaction", 1, "options"},
     {"signrawtransactionwithwallet", 1, "prevtxs"},
+    // ODA wallet and model commands (architecture and input stay strings: JSON text or a path)
+    {"addmodel", 3, "options"},
+    {"sendinference", 2, "options"},
+    {"updateweights", 2, "options"},
 };
 
 bool IsConvertedByIndex(const std::string& method, int index)

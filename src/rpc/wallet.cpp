@@ -6,6 +6,7 @@
 #include <rpc/register.h>
 #include <rpc/server.h>
 #include <rpc/util.h>
+#include <rpc/wallet_common.h>
 
 #include <hex.h>
 #include <interfaces/chain.h>
@@ -328,7 +329,9 @@ json listunspent(const JSONRPCRequest& req)
         e["scriptPubKey"] = HexStr(o.txout.script_pubkey);
         e["amount"] = ValueFromAmount(o.txout.value);
         e["confirmations"] = o.depth;
-        e["spendable"] = w->HasPrivateKeys();
+        // An ownership output is the model's, not a coin: never offered as spendable.
+        e["spendable"] = w->HasPrivateKeys() && !o.ownership;
+        if (o.ownership) e["ownership"] = o.ownership->GetHex();
         e["solvable"] = true;
         e["desc"] = info.desc;
         e["parent_descs"] = json::array({info.parent_desc});
@@ -624,6 +627,22 @@ json backupwallet(const JSONRPCRequest& req)
     return nullptr;
 }
 
+} // namespace
+
+std::shared_ptr<CWallet> WalletForRequest(const JSONRPCRequest& req) { return GetWalletForRequest(req); }
+
+interfaces::Chain& WalletChain(const JSONRPCRequest& req)
+{
+    interfaces::Chain* chain = EnsureWalletManager(req).Chain();
+    if (!chain) throw JSONRPCError(RPC_WALLET_ERROR, "The wallet service is not attached to a node");
+    return *chain;
+}
+
+CAmount ParseWalletFeeRate(const nlohmann::json& v) { return ParseFeeRate(v); }
+
+RPCHandler WrapWalletHandler(std::function<nlohmann::json(const JSONRPCRequest&)> fn) { return Wrap(std::move(fn)); }
+
+namespace {
 void Add(CRPCTable& t, const std::string& name, std::function<json(const JSONRPCRequest&)> fn, const std::string& desc,
          std::vector<RPCArg> args, const std::string& result = "")
 {
@@ -659,7 +678,8 @@ void RegisterWalletRPCCommands(CRPCTable& t)
         {{"dummy", Type::STR, OPT, "Must be \"*\" if given"}, {"minconf", Type::NUM, OPT, "Minimum confirmations", "0"},
          {"include_watchonly", Type::BOOL, OPT, "Ignored"}, {"avoid_reuse", Type::BOOL, OPT, "Ignored"}});
     Add(t, "getbalances", getbalances, "Balances: trusted, untrusted_pending, immature.", {});
-    Add(t, "listunspent", listunspent, "Unspent wallet outputs.",
+    Add(t, "listunspent", listunspent, "Unspent wallet outputs. A model's ownership output (doc/oda-protocol.md section 2.5) is listed with\n"
+        "\"ownership\": \"<modelid>\" and \"spendable\": false: the wallet never spends it as a coin.",
         {{"minconf", Type::NUM, OPT, "Minimum confirmations", "1"}, {"maxconf", Type::NUM, OPT, "Maximum confirmations", "9999999"},
          {"addresses", Type::ARR, OPT, "Only these addresses"}, {"include_unsafe", Type::BOOL, OPT, "Include untrusted unconfirmed outputs", "true"},
          {"query_options", Type::OBJ, OPT, "Ignored"}});
@@ -702,4 +722,5 @@ void RegisterWalletRPCCommands(CRPCTable& t)
         {{"oldpassphrase", Type::STR, REQ, "Current passphrase"}, {"newpassphrase", Type::STR, REQ, "New passphrase"}});
     Add(t, "backupwallet", backupwallet, "Copies the wallet file (SQLite online backup) to destination.",
         {{"destination", Type::STR, REQ, "The destination file"}});
+    RegisterWalletOdaRPCCommands(t);
 }

@@ -82,6 +82,21 @@ BOOST_AUTO_TEST_CASE(sequence_body)
     BOOST_CHECK_EQUAL(r[32], 'R');
 }
 
+BOOST_AUTO_TEST_CASE(inference_and_model_bodies)
+{
+    const uint256 txid = *uint256::FromHex(HASH_HEX);
+    uint256 model;
+    model.begin()[0] = 0x11; // internal byte 0 is the last displayed byte
+    const zmqmsg::Frame inf = zmqmsg::InferenceBody(txid, model, uint8_t{1}, {7, -9});
+    BOOST_CHECK_EQUAL(HexStr(inf), HASH_HEX + std::string(62, '0') + "11" + "01" + "02000000" + "07000000" + "f7ffffff");
+    const zmqmsg::Frame none = zmqmsg::InferenceBody(txid, model, std::nullopt, {});
+    BOOST_CHECK_EQUAL(HexStr(none).substr(128), "ff00000000");
+    uint256 root;
+    root.begin()[0] = 0x22; // storage order: printed first
+    const zmqmsg::Frame m = zmqmsg::ModelBody(model, root, -2, 3);
+    BOOST_CHECK_EQUAL(HexStr(m), std::string(62, '0') + "11" + "22" + std::string(62, '0') + "feffffffffffffff" + "03");
+}
+
 BOOST_AUTO_TEST_CASE(raw_bodies_include_witness)
 {
     const CTransactionRef tx = WitnessTx();

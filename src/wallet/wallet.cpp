@@ -10,6 +10,7 @@
 #include <util/logging.h>
 #include <util/rpc_errors.h>
 #include <wallet/coinselection.h>
+#include <wallet/ownership.h>
 
 #include <algorithm>
 #include <chrono>
@@ -676,6 +677,7 @@ std::vector<WalletOutput> CWallet::ListUnspent(int min_depth, int max_depth, boo
             wo.index = sit->second.second;
             wo.change = m_descs.at(wo.desc_id).record.internal;
             wo.solvable = true;
+            wo.ownership = OwnershipOutputModel(*w.tx, i);
             out.push_back(wo);
         }
     }
@@ -695,6 +697,7 @@ WalletBalance CWallet::GetBalance(int min_depth) const
         for (uint32_t i = 0; i < w.tx->vout.size(); ++i) {
             const CTxOut& o = w.tx->vout[i];
             if (!m_scripts.count(o.script_pubkey) || spent.count(COutPoint{txid, i})) continue;
+            if (OwnershipOutputModel(*w.tx, i)) continue; // a model's ownership, not money to spend
             if (immature) {
                 b.immature += o.value;
             } else if (trusted && depth >= min_depth) {
@@ -810,7 +813,8 @@ bool CWallet::SignTransaction(CMutableTransaction& mtx, const std::vector<CTxOut
     return all;
 }
 
-CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb)
+CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb,
+                                     const CreateOptions& options)
 {
     LOCK(m_cs);
     if (m_disable_private_keys) throw WalletError(RPC_WALLET_ERROR, "Error: Private keys are disabled for this wallet");
@@ -847,7 +851,9 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
     }
 
     std::vector<CoinCandidate> candidates;
+    if (options.extra_fee < 0 || !MoneyRange(options.extra_fee)) throw WalletError(RPC_INVALID_PARAMETER, "Invalid extra fee");
     for (const auto& o : ListUnspent(0, std::numeric_limits<int>::max(), false)) {
+        if (o.ownership) continue; // spending it would give up (or invalidate) a model's ownership
         CoinCandidate c;
         c.outpoint = o.outpoint;
         c.txout = o.txout;
@@ -856,7 +862,8 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
     const int64_t base_vsize = TX_OVERHEAD_VSIZE + outputs_vsize;
     SelectionParams p;
     p.fee_rate_per_kvb = n_subtract ? 0 : rate;
-    p.target = n_subtract ? out_sum : out_sum + FeeForVsize(rate, base_vsize);
+    if (options.extra_fee > 0 && n_subtract) throw WalletError(RPC_INVALID_PARAMETER, "An extra fee cannot be subtracted from the amounts");
+    p.target = n_subtract ? out_sum : out_sum + FeeForVsize(rate, base_vsize) + options.extra_fee;
     p.change_fee = n_subtract ? 0 : FeeForVsize(rate, TAPROOT_OUTPUT_VSIZE);
     p.cost_of_change = n_subtract ? 0 : p.change_fee + FeeForVsize(rate, TAPROOT_INPUT_VSIZE);
     std::string err;
@@ -898,7 +905,7 @@ CreatedTx CWallet::CreateTransaction(const std::vector<Recipient>& recipients, C
         auto spk = DecodeDestination(addr, m_hrp);
         uint8_t r = 0;
         GetStrongRandBytes(&r, 1);
-        change_pos = static_cast<int>(r % (mtx.vout.size() + 1));
+        change_pos = options.change_last ? static_cast<int>(mtx.vout.size()) : static_cast<int>(r % (mtx.vout.size() + 1));
         mtx.vout.insert(mtx.vout.begin() + change_pos, CTxOut{change, *spk});
     }
     if (fee > MAX_TX_FEE) throw WalletError(RPC_WALLET_ERROR, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)");

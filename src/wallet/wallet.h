@@ -88,12 +88,24 @@ struct WalletOutput {
     bool change{false};
     std::string desc_id;
     uint32_t index{0};
+    //! Set when this is a model's ownership output (wallet/ownership.h): never an ordinary coin.
+    std::optional<uint256> ownership;
 };
 
 struct Recipient {
     ScriptBytes script;
     CAmount amount{0};
     bool subtract_fee{false};
+};
+
+/** How CreateTransaction shapes an ODA transaction (the defaults are an ordinary send). */
+struct CreateOptions {
+    //! Paid on top of the size fee at the fee rate: the compute fee of an ODA transaction's
+    //! compute units (node/policy.h MinComputeFee), which the mempool requires.
+    CAmount extra_fee{0};
+    //! Change after every recipient instead of at a random position (an add-model's
+    //! ownership output must stay its first non-OP_RETURN output).
+    bool change_last{false};
 };
 
 struct CreatedTx {
@@ -154,7 +166,10 @@ public:
                                               std::optional<std::pair<uint32_t, uint32_t>> range, std::optional<uint32_t> next_index);
 
     // ---- tracking
+    /** Ownership outputs (wallet/ownership.h) are not counted. */
     WalletBalance GetBalance(int min_depth = 0) const;
+    /** Unspent wallet outputs; ownership outputs are included with `ownership` set (callers
+     *  that spend must skip them, as CreateTransaction does). */
     std::vector<WalletOutput> ListUnspent(int min_depth, int max_depth, bool include_untrusted = true) const;
     /** Depth of a wallet transaction: >0 confirmations, 0 unconfirmed, <0 conflicted. */
     int GetDepth(const WalletTx& wtx) const;
@@ -172,8 +187,10 @@ public:
     void AbandonTransaction(const uint256& txid);
 
     // ---- sending
-    /** Builds, funds and signs a transaction. fee_rate_per_kvb < 0: estimate. Throws WalletError. */
-    CreatedTx CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb);
+    /** Builds, funds and signs a transaction. fee_rate_per_kvb < 0: estimate. Never spends an
+     *  ownership output. Throws WalletError. */
+    CreatedTx CreateTransaction(const std::vector<Recipient>& recipients, CAmount fee_rate_per_kvb,
+                                const CreateOptions& options = {});
     /** Mempool acceptance then wallet entry. Throws WalletError with the reject reason. */
     void CommitTransaction(const CTransactionRef& tx, CAmount fee);
     /** The fee rate used when none is given: the median fee rate of the last 6 blocks'

@@ -38,4 +38,27 @@ Frame SequenceBody(const uint256& hash, SequenceLabel label, std::optional<uint6
     return out;
 }
 
+Frame InferenceBody(const uint256& txid, const uint256& model_id, const std::optional<uint8_t>& element_type,
+                    const std::vector<int32_t>& values)
+{
+    Frame out = HashBody(txid);
+    const Frame model = HashBody(model_id);
+    out.insert(out.end(), model.begin(), model.end());
+    out.push_back(element_type ? *element_type : 0xff);
+    AppendLE(out, element_type ? values.size() : 0, 4);
+    if (element_type) {
+        for (int32_t v : values) AppendLE(out, static_cast<uint32_t>(v), 4);
+    }
+    return out;
+}
+
+Frame ModelBody(const uint256& model_id, const uint256& weights_root, int64_t score, uint8_t kind)
+{
+    Frame out = HashBody(model_id);
+    out.insert(out.end(), weights_root.begin(), weights_root.end()); // storage order, as getmodel prints roots
+    AppendLE(out, static_cast<uint64_t>(score), 8);
+    out.push_back(kind);
+    return out;
+}
+
 } // namespace zmqmsg

@@ -1,6 +1,7 @@
 #include <zmq/zmqnotifier.h>
 
 #include <node/blockindex.h>
+#include <node/oda_events.h>
 #include <util/args.h>
 #include <util/logging.h>
 #include <util/strencodings.h>
@@ -11,7 +12,7 @@
 
 namespace {
 // Option type -> topic string on the wire, in the order of ZmqNotifier::Topic.
-const char* const TOPIC_NAMES[] = {"hashblock", "rawblock", "hashtx", "rawtx", "sequence"};
+const char* const TOPIC_NAMES[] = {"hashblock", "rawblock", "hashtx", "rawtx", "sequence", "inference", "model"};
 
 std::string ZmqError() { return zmq_strerror(zmq_errno()); }
 } // namespace
@@ -19,7 +20,7 @@ std::string ZmqError() { return zmq_strerror(zmq_errno()); }
 const std::vector<std::string>& ZmqPublisherTypes()
 {
     static const std::vector<std::string> types{"pubhashblock", "pubrawblock", "pubhashtx", "pubrawtx",
-                                                "pubsequence"};
+                                                "pubsequence", "pubinference", "pubmodel"};
     return types;
 }
 
@@ -166,6 +167,18 @@ void ZmqNotifier::BlockConnected(const std::shared_ptr<const CBlock>& block, con
     if (Has(RAWBLOCK)) Send(RAWBLOCK, zmqmsg::RawBlockBody(*block));
     if (Has(HASHTX) || Has(RAWTX)) {
         for (const CTransactionRef& tx : block->vtx) NotifyTransaction(*tx);
+    }
+    if (Has(INFERENCE)) {
+        for (const node::InferenceEvent& e : node::InferenceEventsOf(*block)) {
+            std::optional<uint8_t> type;
+            if (e.output) type = static_cast<uint8_t>(e.output->type);
+            Send(INFERENCE, zmqmsg::InferenceBody(e.txid, e.model_id, type, e.output ? e.output->values : std::vector<int32_t>{}));
+        }
+    }
+    if (Has(MODEL)) {
+        for (const node::ModelEvent& e : node::ModelEventsOf(*block)) {
+            Send(MODEL, zmqmsg::ModelBody(e.model_id, e.weights_root, e.score, e.added ? 1 : 3));
+        }
     }
     if (Has(SEQUENCE)) Send(SEQUENCE, zmqmsg::SequenceBody(hash, zmqmsg::SequenceLabel::BLOCK_CONNECTED, std::nullopt));
 }

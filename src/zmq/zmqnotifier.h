@@ -12,6 +12,8 @@
 // - Create() binds every socket before returning; a failed bind is an error (the node refuses
 //   to start), not a silent degradation.
 // - Per connected block: hashblock, rawblock, then hashtx/rawtx for each of its transactions
+//   (block order), then `inference` for each infer transaction (block order, with its output
+//   from the coinbase result payload), then `model` for each add-model / update-weights
 //   (block order), then sequence 'C'. Per disconnected block: sequence 'D'. Per transaction
 //   added to the mempool: hashtx, rawtx, sequence 'A'. Per transaction removed from the mempool
 //   for a reason other than BLOCK: sequence 'R' (a block's own transactions are announced by
@@ -36,7 +38,7 @@ class ArgsManager;
 
 /** One configured notification (-zmqpub<topic>=<address>, -zmqpub<topic>hwm=<n>). */
 struct ZmqPublisherConfig {
-    std::string type;    //!< "pubhashblock", "pubrawblock", "pubhashtx", "pubrawtx", "pubsequence"
+    std::string type;    //!< "pubhashblock", "pubrawblock", "pubhashtx", "pubrawtx", "pubsequence", "pubinference", "pubmodel"
     std::string address; //!< ZeroMQ endpoint, e.g. tcp://127.0.0.1:28332
     int hwm{1000};       //!< outbound high-water mark (messages)
 };
@@ -68,7 +70,7 @@ public:
     void BlockDisconnected(const std::shared_ptr<const CBlock>& block, const node::CBlockIndex* index) override;
 
 private:
-    enum Topic { HASHBLOCK, RAWBLOCK, HASHTX, RAWTX, SEQUENCE, TOPIC_COUNT };
+    enum Topic { HASHBLOCK, RAWBLOCK, HASHTX, RAWTX, SEQUENCE, INFERENCE, MODEL, TOPIC_COUNT };
     struct Publisher {
         ZmqPublisherConfig config;
         Topic topic;

@@ -2,10 +2,15 @@
 """interface_zmq: the -zmqpub* notifications (doc/zmq.md). hashblock/rawblock for every connected
 block, hashtx/rawtx for mempool and block transactions, the sequence topic through a wallet send
 and a reorg ('D' for the old blocks tip first, then 'C' for the new ones, then the returned
-transaction's 'A'), gapless per-topic sequence numbers, getzmqnotifications, and the start-up
-error for an address that cannot be bound."""
+transaction's 'A'), gapless per-topic sequence numbers, getzmqnotifications, the ODA topics
+(`model` when an add-model / update-weights connects, `inference` with the block's output of each
+infer), and the start-up error for an address that cannot be bound."""
 import hashlib
+import json
+import os
+import re
 import socket
+import subprocess
 import struct
 import sys
 
@@ -83,10 +88,12 @@ class ZMQTest(WalletTestFramework):
         self.addr_block = f"ipc://{d}/zmq_block"
         self.addr_tx = f"ipc://{d}/zmq_tx"
         self.addr_seq = f"ipc://{d}/zmq_seq"
+        self.addr_oda = f"ipc://{d}/zmq_oda"
         self.extra_args[0] += [
             f"-zmqpubhashblock={self.addr_block}", f"-zmqpubrawblock={self.addr_block}",
             f"-zmqpubhashtx={self.addr_tx}", f"-zmqpubrawtx={self.addr_tx}", "-zmqpubrawtxhwm=2000",
             f"-zmqpubsequence={self.addr_seq}",
+            f"-zmqpubinference={self.addr_oda}", f"-zmqpubmodel={self.addr_oda}",
         ]
         self.setup_nodes()
 
@@ -128,12 +135,15 @@ class ZMQTest(WalletTestFramework):
             {"type": "pubhashtx", "address": self.addr_tx, "hwm": 1000},
             {"type": "pubrawtx", "address": self.addr_tx, "hwm": 2000},
             {"type": "pubsequence", "address": self.addr_seq, "hwm": 1000},
+            {"type": "pubinference", "address": self.addr_oda, "hwm": 1000},
+            {"type": "pubmodel", "address": self.addr_oda, "hwm": 1000},
         ])
         assert_equal(n1.getzmqnotifications(), [])
 
         self.blocks = Subscriber(ctx, self.addr_block, ["hashblock", "rawblock"])
         self.txs = Subscriber(ctx, self.addr_tx, ["hashtx", "rawtx"])
         self.seq = Subscriber(ctx, self.addr_seq, ["sequence"])
+        self.oda = Subscriber(ctx, self.addr_oda, ["inference", "model"])
 
         self.log.info("Warm up: mine until every subscriber receives (a SUB socket misses what precedes its connection)")
         n0.createwallet("burn")
@@ -206,6 +216,8 @@ class ZMQTest(WalletTestFramework):
             assert_equal((h, label), (txid, "A"))
             assert txid in n0.getrawmempool()
 
+        self.check_oda_topics(n0, w, burn)
+
         self.log.info("An address that cannot be bound stops the node at start-up with a clear error")
         blocker = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
@@ -218,6 +230,43 @@ class ZMQTest(WalletTestFramework):
                 f"Error: Unable to bind ZeroMQ socket for -zmqpubhashtx to address tcp://127.0.0.1:{port}")
         finally:
             blocker.close()
+
+    def check_oda_topics(self, n0, w, burn):
+        self.log.info("ODA topics: `model` for an add-model and an update-weights, `inference` with the output")
+        tool = os.path.join(self.config["environment"]["BUILDDIR"], "src", "oda-model")
+        work = os.path.join(self.options.tmpdir, "model")
+        os.makedirs(work)
+        arch = {"version": 1, "input_shape": [4], "objective": "accuracy",
+                "layers": [{"kind": "dense", "out_features": 3, "per_channel": False}], "logits_output": True}
+        with open(os.path.join(work, "m.json"), "w") as f:
+            json.dump(arch, f)
+
+        def run(*args):
+            return subprocess.run([tool, *args], cwd=work, check=True, stdout=subprocess.PIPE, text=True).stdout
+        run("make-dataset", "--shape", "4", "--count", "60", "--classes", "3", "--seed", "2", "-o", "d.odad")
+        run("init", "m.json", "-o", "a.odaw", "--seed", "1")
+        added = w.addmodel(arch, os.path.join(work, "a.odaw"), os.path.join(work, "d.odad"), {"min_improvement": 0})
+        n0.generatetoaddress(1, burn)
+        root = n0.getmodel(added["modelid"])["version_list"][0]["weights"]["pieces_root"]
+        topic, body = self.oda.recv()
+        assert_equal(topic, "model")
+        assert_equal((body[:32].hex(), body[32:64].hex(), struct.unpack("<q", body[64:72])[0], body[72], len(body)),
+                     (added["modelid"], root, added["score"], 1, 73))
+        up = w.updateweights(added["modelid"], os.path.join(work, "a.odaw"))  # equal score: minimum improvement 0
+        sent = w.sendinference(added["modelid"], [1, -2, 3, -4])
+        n0.generatetoaddress(1, burn)
+        got = n0.getinference(sent["txid"])
+        topic, body = self.oda.recv()
+        assert_equal(topic, "inference")
+        assert_equal((body[:32].hex(), body[32:64].hex()), (sent["txid"], added["modelid"]))
+        kind, count = body[64], struct.unpack("<I", body[65:69])[0]
+        values = list(struct.unpack(f"<{count}i", body[69:]))
+        assert_equal((kind, values), (1, got["output"]))
+        out = run("infer", "m.json", "--weights", "a.odaw", "--input", bytes(v & 0xFF for v in [1, -2, 3, -4]).hex())
+        assert_equal(values, [int(v) for v in re.search(r"output \[\d+\] \(int32 logits\): \[([^\]]*)\]", out).group(1).split(",")])
+        topic, body = self.oda.recv()
+        assert_equal((topic, body[:32].hex(), body[32:64].hex(), struct.unpack("<q", body[64:72])[0], body[72]),
+                     ("model", added["modelid"], root, up["score"], 3))
 
 
 if __name__ == "__main__":

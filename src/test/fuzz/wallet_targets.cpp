@@ -1,9 +1,13 @@
 // Fuzz targets for the wallet's text inputs (importdescriptors/deriveaddresses arguments,
 // extended keys, HD paths, base58): src/wallet/descriptor.h, bip32.h, base58.h.
+#include <primitives/transaction.h>
+#include <script/script.h>
+#include <streams.h>
 #include <test/fuzz/fuzz.h>
 #include <wallet/base58.h>
 #include <wallet/bip32.h>
 #include <wallet/descriptor.h>
+#include <wallet/ownership.h>
 
 #include <string>
 #include <vector>
@@ -96,5 +100,34 @@ ODA_FUZZ_TARGET_SEEDS(wallet_descriptor, DescriptorSeeds)
     if (size <= 128) { // base58 is quadratic; longer inputs add time, not coverage
         Assert(DecodeBase58(EncodeBase58(std::vector<uint8_t>(data, data + size)), size) == std::vector<uint8_t>(data, data + size),
                "EncodeBase58 does not decode back");
+    }
+}
+
+// Ownership outputs (wallet/ownership.h) of arbitrary transactions: never a crash; an output
+// it names exists, is not OP_RETURN and is the first such output; OwnershipOutputModel agrees
+// with it on every output.
+ODA_FUZZ_TARGET(wallet_ownership)
+{
+    CMutableTransaction mtx;
+    try {
+        DeserializeExact(data, size, mtx);
+    } catch (const SerializationError&) {
+        return;
+    }
+    const CTransaction tx(mtx);
+    const auto owned = OwnershipOutput(tx);
+    if (owned) {
+        Assert(owned->first < tx.vout.size(), "ownership output index out of range");
+        const ScriptBytes& spk = tx.vout[owned->first].script_pubkey;
+        Assert(spk.empty() || spk[0] != OP_RETURN, "an OP_RETURN output cannot own a model");
+        for (uint32_t i = 0; i < owned->first; ++i) {
+            const ScriptBytes& before = tx.vout[i].script_pubkey;
+            Assert(!before.empty() && before[0] == OP_RETURN, "not the first non-OP_RETURN output");
+        }
+    }
+    for (uint32_t i = 0; i < tx.vout.size(); ++i) {
+        const auto model = OwnershipOutputModel(tx, i);
+        Assert(model.has_value() == (owned && owned->first == i), "OwnershipOutputModel disagrees");
+        if (model) Assert(*model == owned->second, "OwnershipOutputModel names another model");
     }
 }
