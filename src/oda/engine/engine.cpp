@@ -35,10 +35,7 @@ struct PreparedLayer {
     bool fused{false};                    //!< a ReLU already applied by the layer before (skipped)
     uint64_t in_elems{0}, out_elems{0};   //!< per sample
     // Dense:
-    PackedWeights packed;
-    std::vector<int32_t> offset_biases;   //!< biases with the input zero point folded in (OffsetBiases)
-    RequantTable requant;                 //!< one entry per output channel (per-tensor values repeated)
-    size_t lda{0};                        //!< bytes per activation row given to the kernel
+    DenseKernel dense;                    //!< packed weights, offset biases, requantization (one entry per channel)
     // Conv2D:
     ConvLayer conv;
     bool pool_fused{false};               //!< the pooling layer after it (and its ReLU) reads the conv's grid
@@ -50,16 +47,13 @@ struct PreparedLayer {
 /** Activations of one batch stay below this. */
 constexpr uint64_t BATCH_ACTIVATION_BYTES = 64ULL << 20;
 constexpr size_t MAX_BATCH = 256;
-/** Dense rows converted and multiplied at a time. */
-constexpr size_t DENSE_ROWS = 32;
 
 /** Working memory of one RunBatches call, reused by every batch and layer. */
 struct Workspace {
     std::vector<int8_t> ping, pong;   //!< activations [batch][elements]
     std::vector<int32_t> logits;      //!< int32 outputs of a logits last layer
     std::vector<int32_t> values;      //!< the batch's outputs as int32 [batch][outputs]
-    std::vector<uint8_t> rows;        //!< Dense: kernel-byte rows
-    std::vector<int32_t> acc;         //!< Dense: accumulators
+    DenseScratch dense;
     ConvScratch conv;
 };
 
@@ -252,10 +246,8 @@ struct CompiledModel::Impl {
                     p.conv = PrepareConv(g, p.info.channel_count, lp.weights.data(), lp.biases.data(), zero_point,
                                          p.logits ? nullptr : requant.data(), fuse_relu, kernel);
                 } else {
-                    p.packed = PackWeights(lp.weights.data(), p.info.channel_count, p.info.fan_in, kernel);
-                    p.lda = p.packed.k_padded;
-                    p.offset_biases = OffsetBiases(p.packed, lp.biases.data(), zero_point);
-                    if (!p.logits) p.requant = MakeRequantTable(requant.data(), requant.size(), fuse_relu);
+                    p.dense = PrepareDense(lp.weights.data(), p.info.channel_count, p.info.fan_in, lp.biases.data(), zero_point,
+                                           p.logits ? nullptr : requant.data(), fuse_relu, kernel);
                 }
                 zero_point = lp.output_zero_point;
                 p.zero_point = zero_point;
@@ -290,23 +282,6 @@ struct CompiledModel::Impl {
         }
         // int32 logits and the int32 outputs: budget 8 bytes per element.
         batch_size = static_cast<size_t>(std::clamp<uint64_t>(BATCH_ACTIVATION_BYTES / (widest * 8), 1, MAX_BATCH));
-    }
-
-    void Dense(const PreparedLayer& p, const int8_t* x, size_t batch, int8_t* y, int32_t* logits, Workspace& w) const
-    {
-        const size_t in = p.info.fan_in, n = p.info.channel_count;
-        w.rows.resize(DENSE_ROWS * p.lda);
-        if (!p.logits) w.acc.resize(DENSE_ROWS * n);
-        for (size_t first = 0; first < batch; first += DENSE_ROWS) {
-            const size_t count = std::min(DENSE_ROWS, batch - first);
-            ToKernelRows(x + first * in, count, in, w.rows.data(), p.lda);
-            if (p.logits) {
-                MatMulBias(w.rows.data(), count, p.lda, p.packed, p.offset_biases.data(), logits + first * n, n);
-            } else {
-                MatMulBias(w.rows.data(), count, p.lda, p.packed, p.offset_biases.data(), w.acc.data(), n);
-                RequantizeRowsWith(kernel, w.acc.data(), count, n, n, p.requant, y + first * n, n);
-            }
-        }
     }
 
     /** MaxPool2D / AvgPool2D of one channel plane whose rows start W bytes apart (no
@@ -389,7 +364,7 @@ struct CompiledModel::Impl {
             }
             switch (p.layer.kind) {
             case LayerKind::DENSE:
-                Dense(p, x, batch, y, w.logits.data(), w);
+                DenseForward(p.dense, x, batch, y, w.logits.data(), w.dense);
                 zp = p.zero_point;
                 break;
             case LayerKind::CONV2D:
