@@ -291,6 +291,70 @@ BOOST_AUTO_TEST_CASE(thread_counts_bit_identical)
     BOOST_TEST_MESSAGE("compared " << compared << " output values across thread counts");
 }
 
+BOOST_AUTO_TEST_CASE(thread_counts_bit_identical_on_many_samples)
+{
+    // The guided task split (large tasks first, tile-sized ones last), the register
+    // tiles' row remainders inside each task and the per-thread workspaces reused
+    // across tasks and models: sample counts around the tile heights (6, 8), the
+    // conversion chunk (48) and the batch (256), Dense widths around the panels,
+    // extreme weights and inputs, a CNN, at 1, 2, 3 and 8 threads (more threads
+    // than cores), with every kernel: outputs equal the reference, scores equal.
+    ThreadCountGuard guard;
+    TestRng rng(2026120303);
+    using oda::test::Conv;
+    using oda::test::Dense;
+    using oda::test::Pool;
+    using oda::test::Simple;
+    Architecture mlp;
+    mlp.input_shape = {61};
+    mlp.layers = {Dense(33, true), Simple(LayerKind::RELU), Dense(16), Simple(LayerKind::RELU), Dense(10)};
+    mlp.logits_output = true;
+    Architecture narrow;
+    narrow.input_shape = {16};
+    narrow.layers = {Dense(17), Dense(31, true), Simple(LayerKind::RELU)};
+    Architecture cnn;
+    cnn.input_shape = {1, 12, 12};
+    cnn.layers = {Conv(4, 3, 1, 1), Simple(LayerKind::RELU), Pool(LayerKind::MAXPOOL2D, 2, 2), Simple(LayerKind::FLATTEN), Dense(10)};
+    cnn.logits_output = true;
+    size_t compared = 0;
+    for (const Architecture& arch : {mlp, narrow, cnn}) {
+        Weights w = oda::test::RandomWeights(arch, rng);
+        for (LayerParams& p : w.layers) {
+            for (auto& v : p.weights) v = rng.Int8(true);
+            for (auto& m : p.multipliers) m = static_cast<int32_t>(rng.Range(1 << 30, 2147483647));
+            for (auto& sh : p.shifts) sh = static_cast<int8_t>(rng.Range(-14, -8));
+        }
+        const Model m = oda::test::MustMakeModel(arch, w);
+        const uint64_t in_elems = ShapeElements(arch.input_shape);
+        for (uint64_t samples : {1, 5, 7, 8, 9, 13, 47, 48, 49, 200, 257, 513}) {
+            Dataset d = oda::test::RandomDataset(m, samples, rng);
+            if (rng.Chance(50)) {
+                for (auto& v : d.inputs) v = rng.Int8(true);
+            }
+            std::vector<ModelOutput> ref;
+            for (uint64_t s = 0; s < samples; ++s) ref.push_back(ReferenceRun(m, d.inputs.data() + s * in_elems));
+            const int64_t ref_score = ReferenceScore(m, d);
+            for (KernelKind kernel : {KernelKind::AVX512VNNI, KernelKind::AVX2, KernelKind::SCALAR}) {
+                const CompiledModel compiled(m, kernel);
+                for (int threads : {1, 2, 3, 8}) {
+                    SetEngineThreads(threads);
+                    const std::vector<ModelOutput> outs = compiled.Run(d.inputs.data(), samples);
+                    BOOST_REQUIRE_MESSAGE(outs == ref, KernelName(compiled.Kernel()) << " " << threads << " threads, " << samples
+                                                                                     << " samples of " << Describe(m));
+                    BOOST_REQUIRE_EQUAL(compiled.Score(d), ref_score);
+                    compared += samples;
+                }
+            }
+        }
+    }
+    // Thread counts below 1 mean 1.
+    SetEngineThreads(0);
+    BOOST_CHECK_EQUAL(GetEngineThreads(), 1);
+    SetEngineThreads(-3);
+    BOOST_CHECK_EQUAL(GetEngineThreads(), 1);
+    BOOST_TEST_MESSAGE("compared " << compared << " samples across thread counts");
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_callers_share_the_pool)
 {
     // Two threads scoring at once: one gets the pool, the other runs on its own
