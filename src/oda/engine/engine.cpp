@@ -94,7 +94,7 @@ class EnginePool
 {
 public:
     static constexpr std::chrono::microseconds WORKER_SPIN{300};
-    static constexpr std::chrono::microseconds CALLER_SPIN{2000};
+    static constexpr std::chrono::microseconds CALLER_SPIN{500};
 
     static EnginePool& Get()
     {
@@ -496,20 +496,21 @@ struct CompiledModel::Impl {
     }
 
     /** Sample ranges of the pool tasks for `count` samples (range t is [bounds[t],
-     *  bounds[t + 1])): guided sizes, each about 1/(2 * threads) of what is left,
-     *  rounded up to the kernel's tile height and at most one batch, so the first
-     *  tasks are large (few task switches) and the last ones small (a thread that
-     *  starts late or is slowed by another process holds up the end little). Each
-     *  sample's output does not depend on which samples share its batch, so any
-     *  split gives the same bits. */
+     *  bounds[t + 1])): guided sizes, each about 1/(2 * threads) of what is left but
+     *  at most 1/(4 * threads) of all and at most one batch, rounded up to the
+     *  kernel's tile height: few task switches, and small last tasks, so a thread
+     *  that starts late or is slowed by another process holds up the end little.
+     *  Each sample's output does not depend on which samples share its batch, so
+     *  any split gives the same bits. */
     std::vector<size_t> SplitSamples(size_t count) const
     {
         const size_t threads = static_cast<size_t>(EnginePool::Get().Threads());
         const size_t tile = kernel == KernelKind::AVX2 ? 6 : 8;
+        const size_t largest = std::min(batch_size, (count + 4 * threads - 1) / (4 * threads));
         std::vector<size_t> bounds{0};
         for (size_t left = count; left > 0;) {
-            size_t size = (left + 2 * threads - 1) / (2 * threads);
-            size = std::min({(size + tile - 1) / tile * tile, batch_size, left});
+            size_t size = std::min(largest, (left + 2 * threads - 1) / (2 * threads));
+            size = std::min((size + tile - 1) / tile * tile, left);
             bounds.push_back(bounds.back() + size);
             left -= size;
         }
