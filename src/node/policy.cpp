@@ -1,5 +1,6 @@
 #include <node/policy.h>
 
+#include <consensus/amount.h>
 #include <script/standard.h>
 
 namespace {
@@ -66,4 +67,12 @@ bool IsStandardTx(const CTransaction& tx, const CFeeRate& dust_relay_fee, std::s
         return false;
     }
     return true;
+}
+
+CAmount MinComputeFee(int64_t compute_units, CAmount fee_per_million_cu)
+{
+    if (compute_units <= 0 || fee_per_million_cu <= 0) return 0;
+    const unsigned __int128 product = static_cast<unsigned __int128>(compute_units) * static_cast<uint64_t>(fee_per_million_cu);
+    const unsigned __int128 fee = (product + 999'999) / 1'000'000;
+    return fee > static_cast<unsigned __int128>(MAX_MONEY) ? MAX_MONEY + 1 : static_cast<CAmount>(fee);
 }

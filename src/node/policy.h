@@ -33,9 +33,15 @@ static constexpr CAmount DUST_RELAY_TX_FEE = 3000;
 static constexpr CAmount DEFAULT_BLOCK_MIN_TX_FEE = 1000;
 /** -maxtxfee-like default for sendrawtransaction's maxfeerate: 0.10 coin per kvB. */
 static constexpr CAmount DEFAULT_MAX_RAW_TX_FEE_RATE = 10000000;
-/** Reserved for the ODA compute policy (PROTOCOL §4): minimum fee per compute unit.
- *  0 until ODA transactions carry a compute cost; AcceptToMemoryPool already checks it. */
-static constexpr CAmount DEFAULT_MIN_FEE_PER_COMPUTE_UNIT = 0;
+/** ODA compute policy (doc/oda-protocol.md section 4): the minimum fee an ODA transaction
+ *  pays for its compute units, in units per million CU (-mincomputefee), on top of the
+ *  size-based relay fee. 1,000 per million CU: an inference on the Fashion-MNIST MLP
+ *  (~0.1 million CU) needs 110 units more, scoring a CNN on 10,000 samples (~1e10 CU)
+ *  0.1 coin. */
+static constexpr CAmount DEFAULT_MIN_FEE_PER_MILLION_CU = 1000;
+/** ceil(compute_units * fee_per_million_cu / 10^6), saturating at MAX_MONEY + 1 (so that
+ *  any fee falls short of an absurd requirement). compute_units, fee_per_million_cu >= 0. */
+CAmount MinComputeFee(int64_t compute_units, CAmount fee_per_million_cu);
 
 /**
  * Smallest value worth creating for `out`: what it costs at `dust_relay_fee` to

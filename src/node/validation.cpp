@@ -603,7 +603,8 @@ bool ChainstateManager::ShouldSkipScripts(const CBlockIndex* index) const
 }
 
 bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index,
-                                     StateCache& state_view, BlockUndo& undo)
+                                     StateCache& state_view, BlockUndo& undo,
+                                     std::vector<oda::chain::Commitment>* missing_files)
 {
     CoinsViewCache& view = state_view.Coins();
     const uint256 hash = block.GetHash();
@@ -624,10 +625,10 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
     undo.version = BlockUndo::CURRENT_VERSION;
     undo.txs.clear();
     undo.txs.reserve(block.vtx.size() > 0 ? block.vtx.size() - 1 : 0);
-    // The model registry rules of doc/oda-protocol.md section 2.5, in block order. No
-    // executor is wired yet: claimed scores are trusted as claimed (oda/chain/executor.h).
+    // The model registry rules of doc/oda-protocol.md section 2.5, in block order. Without an
+    // executor, claimed scores are trusted as claimed (oda/chain/executor.h).
     oda::chain::RegistryBlockApplier registry(state_view.RegistryCache(), undo.registry, static_cast<uint32_t>(height),
-                                              /*executor=*/nullptr);
+                                              m_oda_executor);
     std::vector<std::unique_ptr<PrecomputedTxData>> txdata;
     std::vector<ScriptCheck> checks;
     CAmount fees = 0;
@@ -674,6 +675,7 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
                 const auto result = oda_state.GetResult() == TxValidationResult::TX_DATA_UNAVAILABLE
                                         ? BlockValidationResult::BLOCK_DATA_UNAVAILABLE
                                         : BlockValidationResult::BLOCK_CONSENSUS;
+                if (missing_files) *missing_files = registry.MissingFiles();
                 return state.Invalid(result, oda_state.GetRejectReason(),
                                      "tx " + tx.GetTxid().GetHex() + (oda_state.GetDebugMessage().empty() ? "" : ": " + oda_state.GetDebugMessage()));
             }

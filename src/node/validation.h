@@ -59,6 +59,7 @@
 #include <node/state_cache.h>
 #include <node/undo.h>
 #include <node/validationinterface.h>
+#include <oda/chain/executor.h>
 #include <primitives/block.h>
 #include <script/verify.h>
 #include <util/sync.h>
@@ -204,12 +205,24 @@ public:
     bool FatalError(const std::string& message);
     bool FatalErrorOccurred() const { return m_fatal.load(); }
 
+    /** The executor that re-runs ODA work while blocks connect (oda/chain/executor.h); nullptr
+     *  (the default) trusts claimed scores and results, as the -assumevalid path does. Set
+     *  once, before Load(); it must outlive this object (or be reset to nullptr first). */
+    void SetOdaExecutor(oda::chain::OdaExecutor* executor) LOCKS_EXCLUDED(m_cs)
+    {
+        LOCK(m_cs);
+        m_oda_executor = executor;
+    }
+
     // Low-level steps, exposed for tests and the reindex path. Callers hold Mutex().
-    /** Applies block's transactions to view (coins and registry), filling undo. It has no side
+    /** Applies block's transactions to view (coins and registry), filling undo. When the
+     *  block cannot be judged because a file is missing, state is BLOCK_DATA_UNAVAILABLE
+     *  ("oda-data-unavailable") and `missing_files` (if given) lists the files lacked. It has no side
      *  effects outside `view` and `undo` (TestBlockValidity relies on that): the caller stores
      *  the undo data. */
     bool ConnectBlock(const CBlock& block, BlockValidationState& state, CBlockIndex* index, StateCache& view,
-                      BlockUndo& undo) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+                      BlockUndo& undo, std::vector<oda::chain::Commitment>* missing_files = nullptr)
+        EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     /** Reverts the block in view (coins and registry) from its undo record. */
     DisconnectResult DisconnectBlock(const CBlock& block, const CBlockIndex* index, StateCache& view)
         EXCLUSIVE_LOCKS_REQUIRED(m_cs);
@@ -252,6 +265,7 @@ private:
     std::unique_ptr<ChainstateDB> m_state_db GUARDED_BY(m_cs);
     std::unique_ptr<StateCache> m_state_tip GUARDED_BY(m_cs);
     std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue GUARDED_BY(m_cs);
+    oda::chain::OdaExecutor* m_oda_executor GUARDED_BY(m_cs){nullptr};
     size_t m_coins_cache_bytes GUARDED_BY(m_cs){0};
     std::atomic<bool> m_fatal{false};
     mutable ::Mutex m_fatal_mutex;

@@ -1,6 +1,9 @@
 // Relay policy: standardness rules with their reject reasons, dust threshold.
 #include <node/policy.h>
+#include <consensus/amount.h>
 #include <test/util/setup.h>
+
+#include <limits>
 
 #include <boost/test/unit_test.hpp>
 
@@ -138,6 +141,17 @@ BOOST_AUTO_TEST_CASE(dust_threshold)
     BOOST_CHECK(!IsDust(CTxOut(0, Oda(10)), dust));
     BOOST_CHECK(IsDust(CTxOut(1, Taproot()), dust));
     BOOST_CHECK_EQUAL(GetDustThreshold(CTxOut(0, Taproot()), CFeeRate(0)), 0);
+}
+
+BOOST_AUTO_TEST_CASE(compute_fee_rounds_up_and_saturates)
+{
+    BOOST_CHECK_EQUAL(MinComputeFee(0, 1000), 0);
+    BOOST_CHECK_EQUAL(MinComputeFee(1, 1000), 1);            // 0.001 rounds up
+    BOOST_CHECK_EQUAL(MinComputeFee(1'000'000, 1000), 1000);
+    BOOST_CHECK_EQUAL(MinComputeFee(1'000'001, 1000), 1001);
+    BOOST_CHECK_EQUAL(MinComputeFee(10'000'000'000LL, 1000), 10'000'000);
+    BOOST_CHECK_EQUAL(MinComputeFee(123, 0), 0);
+    BOOST_CHECK_EQUAL(MinComputeFee(std::numeric_limits<int64_t>::max(), MAX_MONEY), MAX_MONEY + 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

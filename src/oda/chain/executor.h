@@ -17,23 +17,30 @@
 #include <oda/chain/registry.h>
 
 #include <string>
+#include <vector>
 
 namespace oda::chain {
 
 enum class ExecOutcome { VALID, INVALID, MISSING_DATA };
+
+/** What an executor says besides its verdict. */
+struct ExecReport {
+    std::string debug;               //!< INVALID: why (e.g. the score actually reached)
+    std::vector<Commitment> missing; //!< MISSING_DATA: every file it lacked for this call
+};
 
 class OdaExecutor
 {
 public:
     virtual ~OdaExecutor() = default;
     /** Do `weights` reach `claimed_score` on the model's dataset? Asked for the initial
-     *  weights of an add-model and for every update-weights. On INVALID, `debug` says why
-     *  (e.g. the score actually reached). */
+     *  weights of an add-model and for every update-weights. */
     virtual ExecOutcome ScoreWeights(const uint256& model_id, const ModelRecord& model, const Commitment& weights,
-                                     int64_t claimed_score, std::string& debug) = 0;
-    /** Can `infer` run on the pinned version (input shape, compute limits)? */
+                                     int64_t claimed_score, ExecReport& report) = 0;
+    /** Runs `infer` on the pinned version; on VALID `output` is the output tensor the
+     *  block's result payload must carry for it, bit for bit. */
     virtual ExecOutcome RunInference(const uint256& model_id, const ModelRecord& model, const ModelVersion& version,
-                                     const Infer& infer, std::string& debug) = 0;
+                                     const Infer& infer, OutputTensor& output, ExecReport& report) = 0;
 };
 
 } // namespace oda::chain

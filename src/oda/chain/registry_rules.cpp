@@ -45,6 +45,15 @@ std::optional<uint32_t> OwnershipOutput(const CTransaction& tx, std::string& deb
     return std::nullopt;
 }
 
+void RegistryBlockApplier::NoteMissing(const ExecReport& report)
+{
+    for (const Commitment& c : report.missing) {
+        bool known = false;
+        for (const Commitment& m : m_missing) known |= m == c;
+        if (!known) m_missing.push_back(c);
+    }
+}
+
 void RegistryBlockApplier::Touch(const uint256& model_id, const std::optional<ModelRecord>& before)
 {
     if (m_touched.insert(model_id).second) m_undo.models.push_back(ModelUndo{model_id, before});
@@ -104,11 +113,10 @@ bool RegistryBlockApplier::ApplyAddModel(const CTransaction& tx, const AddModel&
     record.current_score = add.initial_score;
     record.version_count = 1;
     if (m_executor) {
-        std::string why;
-        if (!Judge(m_executor->ScoreWeights(id, record, add.initial_weights, add.initial_score, why),
-                   "initial weights of model " + id.GetHex(), why, state)) {
-            return false;
-        }
+        ExecReport report;
+        const ExecOutcome outcome = m_executor->ScoreWeights(id, record, add.initial_weights, add.initial_score, report);
+        NoteMissing(report);
+        if (!Judge(outcome, "initial weights of model " + id.GetHex(), report.debug, state)) return false;
     }
     // Version 0: the initial weights, trained by the creator (the ownership output's script).
     ModelVersion version{add.initial_weights, record.owner_script, add.initial_score, m_height, id};
@@ -138,11 +146,11 @@ bool RegistryBlockApplier::ApplyUpdateWeights(const CTransaction& tx, const Upda
         return Reject(state, "bad-oda-not-improving", "model " + update.model_id.GetHex() + " has no version index left");
     }
     if (m_executor) {
-        std::string why;
-        if (!Judge(m_executor->ScoreWeights(update.model_id, *record, update.weights, update.claimed_score, why),
-                   "weights of tx " + tx.GetTxid().GetHex(), why, state)) {
-            return false;
-        }
+        ExecReport report;
+        const ExecOutcome outcome =
+            m_executor->ScoreWeights(update.model_id, *record, update.weights, update.claimed_score, report);
+        NoteMissing(report);
+        if (!Judge(outcome, "weights of tx " + tx.GetTxid().GetHex(), report.debug, state)) return false;
     }
     Touch(update.model_id, record);
     const uint32_t index = record->version_count;
@@ -171,10 +179,12 @@ bool RegistryBlockApplier::CheckInfer(const Infer& infer, TxValidationState& sta
     if (m_executor) {
         std::optional<ModelVersion> version = m_registry.GetVersion(infer.model_id, *index);
         if (!version) return Reject(state, "bad-oda-unknown-version", "version " + std::to_string(*index) + " missing");
-        std::string why;
-        const ExecOutcome outcome = m_executor->RunInference(infer.model_id, *record, *version, infer, why);
-        if (outcome == ExecOutcome::INVALID) return Reject(state, "bad-oda-infer", why);
-        if (!Judge(outcome, "inference on model " + infer.model_id.GetHex(), why, state)) return false;
+        ExecReport report;
+        OutputTensor output;
+        const ExecOutcome outcome = m_executor->RunInference(infer.model_id, *record, *version, infer, output, report);
+        NoteMissing(report);
+        if (outcome == ExecOutcome::INVALID) return Reject(state, "bad-oda-infer", report.debug);
+        if (!Judge(outcome, "inference on model " + infer.model_id.GetHex(), report.debug, state)) return false;
     }
     // Results, compute units and royalty payments come with execution (sections 4 and 7).
     return true;

@@ -43,6 +43,10 @@ class RegistryBlockApplier
     uint32_t m_height;
     OdaExecutor* m_executor;
     std::set<uint256> m_touched;
+    std::vector<Commitment> m_missing;
+
+    /** Adds the files an executor lacked to MissingFiles() (each once, first-seen order). */
+    void NoteMissing(const ExecReport& report);
 
     /** Records the model's state before this block's first change to it. */
     void Touch(const uint256& model_id, const std::optional<ModelRecord>& before);
@@ -62,6 +66,8 @@ public:
      *  On failure the state says why; the caller discards the whole block's cache. */
     [[nodiscard]] bool ApplyTransaction(const CTransaction& tx, const std::vector<Payload>& payloads,
                                         TxValidationState& state);
+    /** Files the executor reported missing so far (what a waiting block waits for). */
+    const std::vector<Commitment>& MissingFiles() const { return m_missing; }
 };
 
 /** Would tx pass the rules on top of `registry` (in a block at `height`)? Nothing is changed
