@@ -15,8 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -49,7 +49,8 @@ struct PreparedLayer {
 constexpr uint64_t BATCH_ACTIVATION_BYTES = 64ULL << 20;
 constexpr size_t MAX_BATCH = 256;
 
-/** Working memory of one RunBatches call, reused by every batch and layer. */
+/** Working memory of one thread's RunBatches calls (ThreadWorkspace), reused by
+ *  every batch and layer. */
 struct Workspace {
     std::vector<int8_t> ping, pong;   //!< activations [batch][elements]
     std::vector<int32_t> logits;      //!< int32 outputs of a logits last layer
