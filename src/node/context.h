@@ -30,6 +30,7 @@ class CTxMemPool;
 class MempoolChainSync;
 namespace node {
 class ChainstateManager;
+class EngineExecutor;
 class TxIndex;
 } // namespace node
 namespace oda::storage {
@@ -67,6 +68,9 @@ struct NodeContext {
     std::shared_ptr<const ChainParams> chainparams;
     //! Model files (weights, datasets) under <datadir>/odafiles/ (oda/storage/file_store.h).
     std::shared_ptr<oda::storage::FileStore> file_store;
+    //! Re-runs ODA work (scores, inferences) over file_store, with its content cache
+    //! (node/oda_executor.h). Used by validation and the mempool; reset before file_store.
+    std::shared_ptr<node::EngineExecutor> oda_executor;
     std::shared_ptr<node::ChainstateManager> chainman;
     //! -txindex (node/txindex.h; nullptr without it). Registered on chainman's signals.
     std::shared_ptr<node::TxIndex> txindex;

@@ -10,6 +10,7 @@
 #include <consensus/chainparams.h>
 #include <node/context.h>
 #include <node/mempool_init.h>
+#include <node/oda_executor.h>
 #include <node/txindex.h>
 #include <node/validation.h>
 #include <oda/storage/file_store.h>
@@ -35,6 +36,8 @@ bool StartFileStore(NodeContext& node, std::string& error)
         return false;
     }
     node.file_store = std::move(store);
+    // The executor reads the store; validation and the mempool share it (and its cache).
+    node.oda_executor = std::make_shared<node::EngineExecutor>(node.file_store);
     return true;
 }
 } // namespace
@@ -96,6 +99,8 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
               static_cast<long long>(dbcache_mb), par, txindex ? 1 : 0);
 
     auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
+    // Before Load: blocks replayed or reindexed at start-up are executed too.
+    chainman->SetOdaExecutor(node.oda_executor.get());
     if (!chainman->Load(error)) return false;
     node.chainman = std::move(chainman);
     if (txindex) {
@@ -117,8 +122,10 @@ void StopNodeSubsystems(NodeContext& node)
     }
     if (node.chainman) {
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
+        node.chainman->SetOdaExecutor(nullptr);
         node.chainman.reset(); // destructor flushes again (cheap) and closes the databases
     }
+    node.oda_executor.reset(); // reads file_store
     node.file_store.reset();
     node.chainparams.reset();
 }
