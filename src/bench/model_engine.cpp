@@ -16,11 +16,16 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
+
+#include <unistd.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -190,13 +195,46 @@ void NoteFractionOfPeak(oda::bench::Bench& b, const std::map<KernelKind, double>
            oda::bench::Si(it->second) + "MAC/s)");
 }
 
-/** Median wall time of one run at `threads` engine threads. */
+/** CPU time (seconds) of the whole machine that was busy (not idle or waiting
+ *  for I/O), from /proc/stat; negative where that file is missing. */
+double MachineBusySeconds()
+{
+    std::FILE* f = std::fopen("/proc/stat", "r");
+    if (!f) return -1;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    const int got = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait, &irq, &softirq, &steal);
+    std::fclose(f);
+    if (got < 7) return -1;
+    const long ticks = sysconf(_SC_CLK_TCK);
+    return double(user + nice + system + irq + softirq + steal) / double(ticks > 0 ? ticks : 100);
+}
+
+double ProcessCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+double WallSeconds() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+/** Median wall time of one run at `threads` engine threads; notes how many cores
+ *  other processes kept busy meanwhile (whether a core was really free). */
 double MeasureWall(oda::bench::Bench& b, const std::string& name, int threads, double units, const std::string& unit,
                    const std::function<void()>& body)
 {
     SetEngineThreads(threads);
-    const double wall = b.Measure(name + ", " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : ""), units, unit, body).median_wall_seconds;
+    const double busy0 = MachineBusySeconds(), own0 = ProcessCpuSeconds(), wall0 = WallSeconds();
+    const std::string label = name + ", " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : "");
+    const double wall = b.Measure(label, units, unit, body).median_wall_seconds;
+    const double busy1 = MachineBusySeconds(), own1 = ProcessCpuSeconds(), wall1 = WallSeconds();
     SetEngineThreads(1);
+    if (busy0 >= 0 && busy1 >= 0 && wall1 > wall0) {
+        char buf[160];
+        std::snprintf(buf, sizeof(buf), "%s: other processes kept %.2f of %u cores busy meanwhile", label.c_str(),
+                      std::max(0.0, (busy1 - busy0) - (own1 - own0)) / (wall1 - wall0), std::thread::hardware_concurrency());
+        b.Note(buf);
+    }
     return wall;
 }
 
@@ -266,19 +304,6 @@ void BenchMlp(oda::bench::Bench& b)
                                          [&] { sink = fast.Score(big); });
     NoteFractionOfPeak(b, peaks, "mlp score 10000 samples", fast.Kernel(), double(MacsPerSample(m)) * 10000 / score.median_seconds);
 
-    // Multi-core: the same work at 1 and 2 engine threads (same bits, see engine.h).
-    const double big_macs = double(MacsPerSample(m)) * 10000;
-    const double s1 = MeasureWall(b, "mlp score 10000 samples", 1, big_macs, "MAC", [&] { sink = fast.Score(big); });
-    const double s2 = MeasureWall(b, "mlp score 10000 samples", 2, big_macs, "MAC", [&] { sink = fast.Score(big); });
-    NoteSpeedup(b, "mlp score 10000 samples", s1, s2);
-    const Dataset batch = MakeDataset(m, 200);
-    volatile size_t outputs = 0;
-    const double r1 = MeasureWall(b, "mlp batch of 200 inferences (Run)", 1, double(MacsPerSample(m)) * 200, "MAC",
-                                  [&] { outputs = fast.Run(batch.inputs.data(), 200).size(); });
-    const double r2 = MeasureWall(b, "mlp batch of 200 inferences (Run)", 2, double(MacsPerSample(m)) * 200, "MAC",
-                                  [&] { outputs = fast.Run(batch.inputs.data(), 200).size(); });
-    NoteSpeedup(b, "mlp batch of 200 inferences", r1, r2);
-    (void)outputs;
     (void)sink;
 }
 
@@ -324,15 +349,54 @@ void BenchCnn(oda::bench::Bench& b)
         b.Ratio("cnn int8 engine (avx2)", "cnn float32 libtorch oneDNN");
     }
     b.Ratio(std::string("cnn int8 engine (") + KernelName(ResolveKernel(KernelKind::AUTO)) + ")", "cnn float32 libtorch default");
+}
 
-    const CompiledModel fast(m);
-    const Dataset big = MakeDataset(m, 1000);
+/** Multi-core: the same work at 1 and 2 engine threads (same bits, see engine.h),
+ *  wall time (CPU time adds the threads up): the 10,000-sample MLP scoring, a batch
+ *  of 200 single MLP inferences in one Run, the 1,000-sample CNN scoring. */
+void BenchThreads(oda::bench::Bench& b)
+{
+    SetEngineThreads(1);
+    at::set_num_threads(1);
+    Architecture mlp;
+    mlp.input_shape = {784};
+    mlp.layers = {MakeLayer(LayerKind::DENSE, 256), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::DENSE, 10)};
+    mlp.logits_output = true;
+    Architecture cnn;
+    cnn.input_shape = {1, 28, 28};
+    cnn.layers = {MakeLayer(LayerKind::CONV2D, 16, 3, 1, 1), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::MAXPOOL2D, 0, 2, 2),
+                  MakeLayer(LayerKind::CONV2D, 32, 3, 1, 1), MakeLayer(LayerKind::RELU), MakeLayer(LayerKind::MAXPOOL2D, 0, 2, 2),
+                  MakeLayer(LayerKind::FLATTEN), MakeLayer(LayerKind::DENSE, 10)};
+    cnn.logits_output = true;
     volatile int64_t sink = 0;
-    const double big_macs = double(MacsPerSample(m)) * 1000;
-    const double s1 = MeasureWall(b, "cnn score 1000 samples", 1, big_macs, "MAC", [&] { sink = fast.Score(big); });
-    const double s2 = MeasureWall(b, "cnn score 1000 samples", 2, big_macs, "MAC", [&] { sink = fast.Score(big); });
-    NoteSpeedup(b, "cnn score 1000 samples", s1, s2);
+    volatile size_t outputs = 0;
+    {
+        const Model m = MakeModel(mlp);
+        const CompiledModel fast(m);
+        b.Note(std::string("kernel ") + KernelName(fast.Kernel()));
+        const Dataset big = MakeDataset(m, 10000);
+        const double big_macs = double(MacsPerSample(m)) * 10000;
+        const double s1 = MeasureWall(b, "mlp score 10000 samples", 1, big_macs, "MAC", [&] { sink = fast.Score(big); });
+        const double s2 = MeasureWall(b, "mlp score 10000 samples", 2, big_macs, "MAC", [&] { sink = fast.Score(big); });
+        NoteSpeedup(b, "mlp score 10000 samples", s1, s2);
+        const Dataset batch = MakeDataset(m, 200);
+        const double r1 = MeasureWall(b, "mlp batch of 200 inferences (Run)", 1, double(MacsPerSample(m)) * 200, "MAC",
+                                      [&] { outputs = fast.Run(batch.inputs.data(), 200).size(); });
+        const double r2 = MeasureWall(b, "mlp batch of 200 inferences (Run)", 2, double(MacsPerSample(m)) * 200, "MAC",
+                                      [&] { outputs = fast.Run(batch.inputs.data(), 200).size(); });
+        NoteSpeedup(b, "mlp batch of 200 inferences", r1, r2);
+    }
+    {
+        const Model m = MakeModel(cnn);
+        const CompiledModel fast(m);
+        const Dataset big = MakeDataset(m, 1000);
+        const double big_macs = double(MacsPerSample(m)) * 1000;
+        const double s1 = MeasureWall(b, "cnn score 1000 samples", 1, big_macs, "MAC", [&] { sink = fast.Score(big); });
+        const double s2 = MeasureWall(b, "cnn score 1000 samples", 2, big_macs, "MAC", [&] { sink = fast.Score(big); });
+        NoteSpeedup(b, "cnn score 1000 samples", s1, s2);
+    }
     (void)sink;
+    (void)outputs;
 }
 
 /** Where the CNN's time goes: each conv layer's stages (padding the input, packing
@@ -442,3 +506,4 @@ ODA_BENCHMARK(engine_mlp, BenchMlp);
 ODA_BENCHMARK(engine_cnn_breakdown, BenchCnnBreakdown);
 ODA_BENCHMARK(engine_cnn, BenchCnn);
 ODA_BENCHMARK(engine_fixed_batches, BenchFixedBatches);
+ODA_BENCHMARK(engine_threads, BenchThreads);

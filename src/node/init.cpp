@@ -2,6 +2,7 @@
 
 #include <node/context.h>
 #include <node/validation.h>
+#include <oda/engine/engine.h>
 #include <util/args.h>
 #include <util/fs.h>
 #include <util/logging.h>
@@ -10,6 +11,7 @@
 
 #include <config/oda-config.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -18,9 +20,13 @@
 #include <fcntl.h>
 #include <iostream>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
+/** Upper bound on -odathreads (engine threads, including the calling one). */
+constexpr int MAX_ODA_ENGINE_THREADS = 64;
+
 // Set only by the signal handlers and read by the wait loop. A signal handler cannot reach a
 // NodeContext, so these two flags are (like the logger pointer) deliberate process-wide state.
 volatile std::sig_atomic_t g_signal_shutdown = 0;
@@ -217,6 +223,8 @@ void SetupServerArgs(ArgsManager& args, const std::vector<NodeService>& services
     args.AddArg("-daemon", "Run in the background as a daemon and accept commands (default: 0)", ANY, OC::OPTIONS);
     args.AddArg("-pid=<file>", "Specify pid file. Relative paths are prefixed by a net-specific datadir location "
                 "(default: odad.pid)", ANY, OC::OPTIONS);
+    args.AddArg("-odathreads=<n>", strprintf("Threads of the model engine for inference and scoring (0 or negative = "
+                "number of cores, at most %d, default: 0)", MAX_ODA_ENGINE_THREADS), ANY, OC::OPTIONS);
 
     args.AddArg("-chain=<chain>", "Use the chain <chain> (default: main). Allowed values: main, test, regtest", ANY,
                 OC::CHAINPARAMS);
@@ -323,6 +331,14 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
             return 1;
         }
     }
+
+    // The model engine's thread pool (doc/oda-models.md §7) is sized once, before
+    // anything validates blocks or transactions.
+    int64_t oda_threads = args.GetIntArg("-odathreads", 0);
+    if (oda_threads <= 0) oda_threads = std::max(1u, std::thread::hardware_concurrency());
+    oda_threads = std::min<int64_t>(oda_threads, MAX_ODA_ENGINE_THREADS);
+    oda::engine::SetEngineThreads(static_cast<int>(oda_threads));
+    LogPrintf("Model engine threads: %d\n", oda::engine::GetEngineThreads());
 
     ScopedSignalHandlers signal_handlers;
 

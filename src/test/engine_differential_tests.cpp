@@ -4,11 +4,13 @@
 #include <oda/engine/engine.h>
 #include <oda/engine/kernels.h>
 #include <oda/engine/reference.h>
+#include <oda/model/arithmetic.h>
 #include <test/util/model_builders.h>
 #include <test/util/random_model.h>
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <thread>
 
 using namespace oda::model;
@@ -60,6 +62,77 @@ BOOST_AUTO_TEST_CASE(kernels_match_the_definition)
         }
     }
     BOOST_TEST_MESSAGE("kernels: avx2 " << CpuHasAvx2() << ", avx512vnni " << CpuHasAvx512Vnni());
+}
+
+BOOST_AUTO_TEST_CASE(dense_layers_match_the_definition)
+{
+    // DenseForward (conversion, register tiles of every height and width, the
+    // requantization epilogue with its masked or partial stores) against the
+    // definition, with every kernel: sample counts across the conversion chunk
+    // and every tile remainder, column counts around the 16-column panels and the
+    // 32-column tiles, fan-ins around the 16-byte conversion steps, extreme
+    // weights, inputs, biases and requantization constants, fused ReLU, logits.
+    TestRng rng(2026120302);
+    size_t checked = 0;
+    for (int iter = 0; iter < 400; ++iter) {
+        const size_t n = static_cast<size_t>(rng.Chance(30) ? rng.Range(1, 70) : 16 * rng.Range(1, 4) + rng.Range(-1, 1));
+        const size_t k = static_cast<size_t>(rng.Chance(30) ? rng.Range(1, 300) : 16 * rng.Range(1, 12) + rng.Range(-1, 1));
+        const size_t rows = static_cast<size_t>(rng.Chance(50) ? rng.Range(1, 20) : rng.Range(40, 110));
+        const bool extreme = rng.Chance(50), logits = rng.Chance(25), relu = !logits && rng.Chance(50);
+        std::vector<int8_t> w(n * k), x(rows * k);
+        for (auto& v : w) v = rng.Int8(extreme);
+        for (auto& v : x) v = rng.Int8(extreme);
+        const int8_t zp = rng.Int8(extreme);
+        const int64_t bound = 2147483647LL - int64_t(k) * 255 * 128;
+        std::vector<int32_t> bias(n);
+        for (auto& b : bias) b = static_cast<int32_t>(rng.Chance(20) ? (rng.Chance(50) ? bound : -bound) : rng.Range(-100000, 100000));
+        std::vector<ChannelRequant> requant(n);
+        std::vector<std::tuple<int32_t, int, int8_t>> params(n);
+        const bool per_channel = rng.Chance(50);
+        for (size_t j = 0; j < n; ++j) {
+            if (j > 0 && !per_channel) {
+                requant[j] = requant[0];
+                params[j] = params[0];
+                continue;
+            }
+            const int32_t mult = static_cast<int32_t>(rng.Chance(20) ? (rng.Chance(50) ? 2147483647 : 0) : rng.Range(1 << 30, 2147483647));
+            const int shift = static_cast<int>(rng.Chance(10) ? rng.Range(-128, 127) : rng.Range(-20, 2));
+            const int8_t out_zp = rng.Int8(extreme);
+            requant[j].multiplier = mult;
+            requant[j].left_shift = std::clamp(shift, 0, 32);
+            requant[j].right_shift = std::clamp(-shift, 0, 40);
+            requant[j].zero_point = out_zp;
+            params[j] = {mult, shift, out_zp};
+        }
+        for (KernelKind kind : {KernelKind::SCALAR, KernelKind::AVX2, KernelKind::AVX512VNNI}) {
+            const DenseKernel d = PrepareDense(w.data(), n, k, bias.data(), zp, logits ? nullptr : requant.data(), relu, kind);
+            BOOST_REQUIRE(d.packed.kind == ResolveKernel(kind));
+            DenseScratch scratch;
+            std::vector<int8_t> y(rows * n + 1, 77);
+            std::vector<int32_t> c(rows * n + 1, 77);
+            DenseForward(d, x.data(), rows, logits ? nullptr : y.data(), logits ? c.data() : nullptr, scratch);
+            // Nothing past the outputs is written.
+            BOOST_REQUIRE_EQUAL(y.back(), 77);
+            BOOST_REQUIRE_EQUAL(c.back(), 77);
+            for (size_t m = 0; m < rows; ++m) {
+                for (size_t j = 0; j < n; ++j) {
+                    int32_t acc = bias[j];
+                    for (size_t i = 0; i < k; ++i) acc += (int32_t{x[m * k + i]} - zp) * w[j * k + i];
+                    if (logits) {
+                        BOOST_REQUIRE_MESSAGE(c[m * n + j] == acc, KernelName(d.packed.kind) << " logits row " << m << " col " << j);
+                        continue;
+                    }
+                    const auto& [mult, shift, out_zp] = params[j];
+                    int8_t q = Requantize(acc, mult, shift, out_zp);
+                    if (relu) q = std::max(q, out_zp);
+                    BOOST_REQUIRE_MESSAGE(y[m * n + j] == q, KernelName(d.packed.kind) << " row " << m << " col " << j << " of " << rows << "x"
+                                                                                        << n << ", k " << k << ", acc " << acc);
+                }
+            }
+            checked += rows * n;
+        }
+    }
+    BOOST_TEST_MESSAGE("dense: checked " << checked << " outputs");
 }
 
 BOOST_AUTO_TEST_CASE(random_models_bit_identical)
@@ -216,6 +289,70 @@ BOOST_AUTO_TEST_CASE(thread_counts_bit_identical)
         }
     }
     BOOST_TEST_MESSAGE("compared " << compared << " output values across thread counts");
+}
+
+BOOST_AUTO_TEST_CASE(thread_counts_bit_identical_on_many_samples)
+{
+    // The guided task split (large tasks first, tile-sized ones last), the register
+    // tiles' row remainders inside each task and the per-thread workspaces reused
+    // across tasks and models: sample counts around the tile heights (6, 8), the
+    // conversion chunk (48) and the batch (256), Dense widths around the panels,
+    // extreme weights and inputs, a CNN, at 1, 2, 3 and 8 threads (more threads
+    // than cores), with every kernel: outputs equal the reference, scores equal.
+    ThreadCountGuard guard;
+    TestRng rng(2026120303);
+    using oda::test::Conv;
+    using oda::test::Dense;
+    using oda::test::Pool;
+    using oda::test::Simple;
+    Architecture mlp;
+    mlp.input_shape = {61};
+    mlp.layers = {Dense(33, true), Simple(LayerKind::RELU), Dense(16), Simple(LayerKind::RELU), Dense(10)};
+    mlp.logits_output = true;
+    Architecture narrow;
+    narrow.input_shape = {16};
+    narrow.layers = {Dense(17), Dense(31, true), Simple(LayerKind::RELU)};
+    Architecture cnn;
+    cnn.input_shape = {1, 12, 12};
+    cnn.layers = {Conv(4, 3, 1, 1), Simple(LayerKind::RELU), Pool(LayerKind::MAXPOOL2D, 2, 2), Simple(LayerKind::FLATTEN), Dense(10)};
+    cnn.logits_output = true;
+    size_t compared = 0;
+    for (const Architecture& arch : {mlp, narrow, cnn}) {
+        Weights w = oda::test::RandomWeights(arch, rng);
+        for (LayerParams& p : w.layers) {
+            for (auto& v : p.weights) v = rng.Int8(true);
+            for (auto& m : p.multipliers) m = static_cast<int32_t>(rng.Range(1 << 30, 2147483647));
+            for (auto& sh : p.shifts) sh = static_cast<int8_t>(rng.Range(-14, -8));
+        }
+        const Model m = oda::test::MustMakeModel(arch, w);
+        const uint64_t in_elems = ShapeElements(arch.input_shape);
+        for (uint64_t samples : {1, 5, 7, 8, 9, 13, 47, 48, 49, 200, 257, 513}) {
+            Dataset d = oda::test::RandomDataset(m, samples, rng);
+            if (rng.Chance(50)) {
+                for (auto& v : d.inputs) v = rng.Int8(true);
+            }
+            std::vector<ModelOutput> ref;
+            for (uint64_t s = 0; s < samples; ++s) ref.push_back(ReferenceRun(m, d.inputs.data() + s * in_elems));
+            const int64_t ref_score = ReferenceScore(m, d);
+            for (KernelKind kernel : {KernelKind::AVX512VNNI, KernelKind::AVX2, KernelKind::SCALAR}) {
+                const CompiledModel compiled(m, kernel);
+                for (int threads : {1, 2, 3, 8}) {
+                    SetEngineThreads(threads);
+                    const std::vector<ModelOutput> outs = compiled.Run(d.inputs.data(), samples);
+                    BOOST_REQUIRE_MESSAGE(outs == ref, KernelName(compiled.Kernel()) << " " << threads << " threads, " << samples
+                                                                                     << " samples of " << Describe(m));
+                    BOOST_REQUIRE_EQUAL(compiled.Score(d), ref_score);
+                    compared += samples;
+                }
+            }
+        }
+    }
+    // Thread counts below 1 mean 1.
+    SetEngineThreads(0);
+    BOOST_CHECK_EQUAL(GetEngineThreads(), 1);
+    SetEngineThreads(-3);
+    BOOST_CHECK_EQUAL(GetEngineThreads(), 1);
+    BOOST_TEST_MESSAGE("compared " << compared << " samples across thread counts");
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_callers_share_the_pool)

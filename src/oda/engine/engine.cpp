@@ -13,9 +13,10 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <cstring>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -35,10 +36,7 @@ struct PreparedLayer {
     bool fused{false};                    //!< a ReLU already applied by the layer before (skipped)
     uint64_t in_elems{0}, out_elems{0};   //!< per sample
     // Dense:
-    PackedWeights packed;
-    std::vector<int32_t> offset_biases;   //!< biases with the input zero point folded in (OffsetBiases)
-    RequantTable requant;                 //!< one entry per output channel (per-tensor values repeated)
-    size_t lda{0};                        //!< bytes per activation row given to the kernel
+    DenseKernel dense;                    //!< packed weights, offset biases, requantization (one entry per channel)
     // Conv2D:
     ConvLayer conv;
     bool pool_fused{false};               //!< the pooling layer after it (and its ReLU) reads the conv's grid
@@ -50,18 +48,32 @@ struct PreparedLayer {
 /** Activations of one batch stay below this. */
 constexpr uint64_t BATCH_ACTIVATION_BYTES = 64ULL << 20;
 constexpr size_t MAX_BATCH = 256;
-/** Dense rows converted and multiplied at a time. */
-constexpr size_t DENSE_ROWS = 32;
 
-/** Working memory of one RunBatches call, reused by every batch and layer. */
+/** Working memory of one thread's RunBatches calls (ThreadWorkspace), reused by
+ *  every batch and layer. */
 struct Workspace {
     std::vector<int8_t> ping, pong;   //!< activations [batch][elements]
     std::vector<int32_t> logits;      //!< int32 outputs of a logits last layer
     std::vector<int32_t> values;      //!< the batch's outputs as int32 [batch][outputs]
-    std::vector<uint8_t> rows;        //!< Dense: kernel-byte rows
-    std::vector<int32_t> acc;         //!< Dense: accumulators
+    DenseScratch dense;
     ConvScratch conv;
 };
+
+/** Spins (with the CPU's pause hint) until ready() or `budget` has passed. */
+template <typename Ready>
+bool SpinUntil(Ready ready, std::chrono::microseconds budget)
+{
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    for (unsigned i = 1;; ++i) {
+        if (ready()) return true;
+#ifdef ODA_HAVE_X86
+        _mm_pause();
+#else
+        std::this_thread::yield();
+#endif
+        if (i % 64 == 0 && std::chrono::steady_clock::now() >= deadline) return ready();
+    }
+}
 
 /** The engine's own worker threads (threads - 1 of them: the calling thread takes
  *  tasks too, so work starts without waiting for a wake-up), created once and
@@ -69,10 +81,22 @@ struct Workspace {
  *  (the OpenMP thread count is per thread), so ATen operations inside a worker
  *  never start more threads; the caller's ATen thread count is left as it was.
  *  One job at a time: a caller that finds the pool busy (concurrent use) runs its
- *  tasks itself instead of waiting, so concurrent callers never oversubscribe. */
+ *  tasks itself instead of waiting, so concurrent callers never oversubscribe.
+ *
+ *  Wake-up cost: a worker put to sleep on a condition variable takes tens of
+ *  microseconds (more in a virtual machine) to run again, as long as a whole task
+ *  of a small batch. So a worker that finishes a job spins for WORKER_SPIN before
+ *  it sleeps, and picks up a job posted meanwhile at once; the caller likewise
+ *  spins for the last tasks of its job before it sleeps. Jobs come in bursts (a
+ *  block's inferences and scorings), so the spinning is bounded by WORKER_SPIN
+ *  per job. (std::mutex rather than util/sync.h: oda/engine may not depend on
+ *  util, doc/design/libraries.md.) */
 class EnginePool
 {
 public:
+    static constexpr std::chrono::microseconds WORKER_SPIN{300};
+    static constexpr std::chrono::microseconds CALLER_SPIN{500};
+
     static EnginePool& Get()
     {
         static EnginePool pool;
@@ -109,13 +133,20 @@ public:
             m_next = 0;
             m_finished = 0;
             m_error = nullptr;
+            m_unfinished.store(tasks, std::memory_order_relaxed);
             ++m_generation;
+            m_posted.store(m_generation, std::memory_order_release);
         }
-        m_wake.notify_all();
+        m_wake.notify_all();  // no system call when every worker is spinning
         std::unique_lock<std::mutex> lock(m_mutex);
         TakeTasks(lock);
-        // Wait for the tasks, not for the workers: one that wakes late finds none left.
-        m_done.wait(lock, [&] { return m_finished == m_tasks; });
+        if (m_finished != m_tasks) {
+            // Wait for the tasks, not for the workers: one that wakes late finds none left.
+            lock.unlock();
+            SpinUntil([&] { return m_unfinished.load(std::memory_order_acquire) == 0; }, CALLER_SPIN);
+            lock.lock();
+            m_done.wait(lock, [&] { return m_finished == m_tasks; });
+        }
         m_fn = nullptr;
         m_tasks = m_next = 0;
         if (m_error) std::rethrow_exception(m_error);
@@ -157,18 +188,27 @@ private:
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_stop = true;
+            m_posted.store(~uint64_t{0}, std::memory_order_release);  // ends the spinning
         }
         m_wake.notify_all();
         for (std::thread& t : m_workers) t.join();
         m_workers.clear();
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_posted.store(m_generation, std::memory_order_release);
     }
 
     void Work()
     {
         uint64_t seen = 0;
         std::unique_lock<std::mutex> lock(m_mutex);
+        seen = m_generation;
         while (true) {
-            m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
+            if (!m_stop && m_generation == seen) {
+                lock.unlock();
+                SpinUntil([&] { return m_posted.load(std::memory_order_acquire) != seen; }, WORKER_SPIN);
+                lock.lock();
+                m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
+            }
             if (m_stop) return;
             seen = m_generation;
             TakeTasks(lock);
@@ -189,21 +229,43 @@ private:
             }
             lock.lock();
             if (error && !m_error) m_error = error;
+            m_unfinished.fetch_sub(1, std::memory_order_release);
             if (++m_finished == m_tasks) m_done.notify_all();
         }
     }
 
     std::mutex m_job;    //!< held by the caller whose tasks the workers run
-    std::mutex m_mutex;  //!< guards everything below
+    std::mutex m_mutex;  //!< guards everything below except the atomics
     std::condition_variable m_wake, m_done;
     std::vector<std::thread> m_workers;
     std::atomic<int> m_threads{1};
     bool m_stop{false};
     uint64_t m_generation{0};
+    std::atomic<uint64_t> m_posted{0};      //!< m_generation, for spinning without the lock (all ones: stopping)
+    std::atomic<size_t> m_unfinished{0};    //!< tasks of the current job not finished yet, for the caller's spin
     const std::function<void(size_t)>* m_fn{nullptr};
     size_t m_tasks{0}, m_next{0}, m_finished{0};
     std::exception_ptr m_error;
 };
+
+/** Per-thread working memory, reused by every task the thread runs (a batch of
+ *  small inferences is many short tasks, and allocating buffers per task would
+ *  cost a noticeable part of each); released after a task that grew it beyond
+ *  this, so threads do not keep a large model's buffers for ever. */
+constexpr size_t KEPT_WORKSPACE_BYTES = 8u << 20;
+
+size_t WorkspaceBytes(const Workspace& w)
+{
+    return w.ping.capacity() + w.pong.capacity() + 4 * (w.logits.capacity() + w.values.capacity()) + w.dense.bytes.capacity() +
+           2 * w.dense.words.capacity() + 4 * w.dense.acc.capacity() + w.conv.padded.capacity() + w.conv.gathered.capacity() +
+           w.conv.packed.capacity() + w.conv.grid_q.capacity() + 4 * w.conv.grid_i.capacity();
+}
+
+Workspace& ThreadWorkspace()
+{
+    static thread_local Workspace w;
+    return w;
+}
 } // namespace
 
 struct CompiledModel::Impl {
@@ -252,10 +314,8 @@ struct CompiledModel::Impl {
                     p.conv = PrepareConv(g, p.info.channel_count, lp.weights.data(), lp.biases.data(), zero_point,
                                          p.logits ? nullptr : requant.data(), fuse_relu, kernel);
                 } else {
-                    p.packed = PackWeights(lp.weights.data(), p.info.channel_count, p.info.fan_in, kernel);
-                    p.lda = p.packed.k_padded;
-                    p.offset_biases = OffsetBiases(p.packed, lp.biases.data(), zero_point);
-                    if (!p.logits) p.requant = MakeRequantTable(requant.data(), requant.size(), fuse_relu);
+                    p.dense = PrepareDense(lp.weights.data(), p.info.channel_count, p.info.fan_in, lp.biases.data(), zero_point,
+                                           p.logits ? nullptr : requant.data(), fuse_relu, kernel);
                 }
                 zero_point = lp.output_zero_point;
                 p.zero_point = zero_point;
@@ -290,23 +350,6 @@ struct CompiledModel::Impl {
         }
         // int32 logits and the int32 outputs: budget 8 bytes per element.
         batch_size = static_cast<size_t>(std::clamp<uint64_t>(BATCH_ACTIVATION_BYTES / (widest * 8), 1, MAX_BATCH));
-    }
-
-    void Dense(const PreparedLayer& p, const int8_t* x, size_t batch, int8_t* y, int32_t* logits, Workspace& w) const
-    {
-        const size_t in = p.info.fan_in, n = p.info.channel_count;
-        w.rows.resize(DENSE_ROWS * p.lda);
-        if (!p.logits) w.acc.resize(DENSE_ROWS * n);
-        for (size_t first = 0; first < batch; first += DENSE_ROWS) {
-            const size_t count = std::min(DENSE_ROWS, batch - first);
-            ToKernelRows(x + first * in, count, in, w.rows.data(), p.lda);
-            if (p.logits) {
-                MatMulBias(w.rows.data(), count, p.lda, p.packed, p.offset_biases.data(), logits + first * n, n);
-            } else {
-                MatMulBias(w.rows.data(), count, p.lda, p.packed, p.offset_biases.data(), w.acc.data(), n);
-                RequantizeRowsWith(kernel, w.acc.data(), count, n, n, p.requant, y + first * n, n);
-            }
-        }
     }
 
     /** MaxPool2D / AvgPool2D of one channel plane whose rows start W bytes apart (no
@@ -389,7 +432,7 @@ struct CompiledModel::Impl {
             }
             switch (p.layer.kind) {
             case LayerKind::DENSE:
-                Dense(p, x, batch, y, w.logits.data(), w);
+                DenseForward(p.dense, x, batch, y, w.logits.data(), w.dense);
                 zp = p.zero_point;
                 break;
             case LayerKind::CONV2D:
@@ -442,7 +485,7 @@ struct CompiledModel::Impl {
     template <typename Sink>
     void RunBatches(const int8_t* inputs, size_t begin, size_t end, Sink&& sink) const
     {
-        Workspace w;
+        Workspace& w = ThreadWorkspace();
         const uint64_t in_elems = ShapeElements(model.info.input_shape);
         const size_t n = ShapeElements(model.info.output_shape);
         for (size_t first = begin; first < end; first += batch_size) {
@@ -450,16 +493,30 @@ struct CompiledModel::Impl {
             Forward(inputs + first * in_elems, b, w);
             sink(first, b, w.values.data(), n);
         }
+        if (WorkspaceBytes(w) > KEPT_WORKSPACE_BYTES) w = Workspace{};
     }
 
-    /** Samples per pool task for `count` samples: at most one batch, and about four
-     *  tasks per thread so that uneven progress evens out. Each sample's output does
-     *  not depend on which samples share its batch, so any split gives the same bits. */
-    size_t TaskSamples(size_t count) const
+    /** Sample ranges of the pool tasks for `count` samples (range t is [bounds[t],
+     *  bounds[t + 1])): guided sizes, each about 1/(2 * threads) of what is left but
+     *  at most 1/(4 * threads) of all and at most one batch, rounded up to the
+     *  kernel's tile height: few task switches, and small last tasks, so a thread
+     *  that starts late or is slowed by another process holds up the end little.
+     *  Each sample's output does not depend on which samples share its batch, so
+     *  any split gives the same bits. */
+    std::vector<size_t> SplitSamples(size_t count) const
     {
         const size_t threads = static_cast<size_t>(EnginePool::Get().Threads());
-        const size_t even = (count + threads * 4 - 1) / (threads * 4);
-        return std::clamp<size_t>(even, 1, batch_size);
+        const size_t tile = kernel == KernelKind::AVX2 ? 6 : 8;
+        const size_t largest = std::min(batch_size, (count + 4 * threads - 1) / (4 * threads));
+        std::vector<size_t> bounds{0};
+        for (size_t left = count; left > 0;) {
+            size_t size = std::min(largest, (left + 2 * threads - 1) / (2 * threads));
+            size = std::min((size + tile - 1) / tile * tile, left);
+            bounds.push_back(bounds.back() + size);
+            left -= size;
+        }
+        if (threads == 1 && bounds.size() > 2) bounds = {0, count};  // one task: the calling thread alone
+        return bounds;
     }
 };
 
@@ -470,11 +527,10 @@ std::vector<ModelOutput> CompiledModel::Run(const int8_t* inputs, size_t count) 
 {
     std::vector<ModelOutput> results(count);
     const bool logits = m_impl->model.architecture.logits_output;
-    const size_t per_task = m_impl->TaskSamples(count);
-    const size_t tasks = (count + per_task - 1) / per_task;
+    const std::vector<size_t> bounds = m_impl->SplitSamples(count);
     // Every task writes only its own samples' slots.
-    EnginePool::Get().Run(tasks, [&](size_t t) {
-        const size_t begin = t * per_task, end = std::min(count, begin + per_task);
+    EnginePool::Get().Run(bounds.size() - 1, [&](size_t t) {
+        const size_t begin = bounds[t], end = bounds[t + 1];
         m_impl->RunBatches(inputs, begin, end, [&](size_t first, size_t b, const int32_t* v, size_t n) {
             for (size_t i = 0; i < b; ++i) {
                 ModelOutput& o = results[first + i];
@@ -494,14 +550,14 @@ int64_t CompiledModel::Score(const Dataset& dataset) const
     std::string error;
     if (!CheckDataset(m_impl->model.architecture, m_impl->model.info, dataset, error)) throw std::invalid_argument(error);
     const size_t count = dataset.sample_count;
-    const size_t per_task = m_impl->TaskSamples(count);
-    const size_t tasks = (count + per_task - 1) / per_task;
+    const std::vector<size_t> bounds = m_impl->SplitSamples(count);
+    const size_t tasks = bounds.size() - 1;
     // The score is an integer sum over samples: one partial sum per sample range,
     // merged in range order (integer addition, so the result is the same bits as
     // one pass over all samples on one thread).
     std::vector<ScoreAccumulator> partial(tasks, ScoreAccumulator(m_impl->model.architecture.objective));
     EnginePool::Get().Run(tasks, [&](size_t t) {
-        const size_t begin = t * per_task, end = std::min(count, begin + per_task);
+        const size_t begin = bounds[t], end = bounds[t + 1];
         m_impl->RunBatches(dataset.inputs.data(), begin, end, [&](size_t first, size_t b, const int32_t* v, size_t n) {
             for (size_t i = 0; i < b; ++i) partial[t].Add(v + i * n, n, dataset, first + i);
         });

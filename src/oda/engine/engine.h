@@ -9,8 +9,11 @@
 // libtorch thread counts and of the kernel (AVX-512 VNNI, AVX2 or scalar).
 // Parallelism is over samples: Run and Score split the samples into ranges run on
 // the engine's thread pool; a sample's output does not depend on the other samples
-// of its batch, and the score's partial sums (integers) merge in range order. This header does not include
-// libtorch, so callers compile quickly.
+// of its batch, and the score's partial sums (integers) merge in range order. Many
+// single inferences of one model (a block's inferences on one model and version)
+// should go through one Run call: it batches them through the matrix kernels and
+// spreads them over the pool. This header does not include libtorch, so callers
+// compile quickly.
 #ifndef ODA_ODA_ENGINE_ENGINE_H
 #define ODA_ODA_ENGINE_ENGINE_H
 
@@ -58,8 +61,10 @@ model::ModelOutput EngineRun(const model::Model& model, const int8_t* input);
 int64_t EngineScore(const model::Model& model, const model::Dataset& dataset);
 
 /** Threads of the engine's pool (created once per process and reused; default: the
- *  number of cores; 1 = everything on the calling thread). The calling thread is one
- *  of them; the threads - 1 workers also set their ATen intra-op thread count to 1
+ *  number of cores; 1 = everything on the calling thread; odad's -odathreads). The
+ *  calling thread is one of them; a worker that finishes a job spins for up to
+ *  0.3 ms before it sleeps, so the next job of a burst starts without a wake-up.
+ *  The threads - 1 workers also set their ATen intra-op thread count to 1
  *  (for other ATen users; the engine itself runs no ATen operations), and
  *  libtorch's global thread count is not changed. A Run
  *  or Score that finds the pool busy with another caller's work runs on its own

@@ -89,6 +89,35 @@ void RequantizeRowsWith(KernelKind kind, const int32_t* acc, size_t rows, size_t
 void RequantizeChannelWith(KernelKind kind, const int32_t* acc, size_t count, const RequantTable& t, size_t channel,
                            int8_t* out);
 
+/** A Dense layer prepared once for one kernel: the packed weights, the offset biases
+ *  and (unless the layer is logits) the requantization constants, the last two
+ *  padded with zero entries to whole panels of 16 so that the kernel's epilogue reads
+ *  whole vectors (the padding columns are computed and never stored). */
+struct DenseKernel {
+    PackedWeights packed;
+    std::vector<int32_t> bias;  //!< OffsetBiases, padded
+    bool requantize{false};     //!< int8 outputs (else int32 outputs: a logits layer)
+    RequantTable requant;       //!< padded
+};
+
+/** weights [n][k] and biases [n] in the model's order; `requant` has n entries, or is
+ *  nullptr for a logits layer (int32 outputs). */
+DenseKernel PrepareDense(const int8_t* weights, size_t n, size_t k, const int32_t* biases, int32_t input_zero_point,
+                         const ChannelRequant* requant, bool fuse_relu, KernelKind kind);
+
+/** Per-thread working memory of DenseForward (grows on first use, then reused). */
+struct DenseScratch {
+    std::vector<uint8_t> bytes;  //!< AVX-512 VNNI / scalar: kernel-byte rows
+    std::vector<int16_t> words;  //!< AVX2: the kernel bytes as int16
+    std::vector<int32_t> acc;    //!< scalar: accumulators before requantization
+};
+
+/** `rows` samples x [rows][k] (int8, the model's values) through the layer: y [rows][n]
+ *  requantized int8 (ReLU fused if prepared so), or c [rows][n] int32 for a logits
+ *  layer. The matrix product, bias and requantization run as one pass over register
+ *  tiles of several samples x 16 or 32 columns (requantization in the tile's epilogue). */
+void DenseForward(const DenseKernel& d, const int8_t* x, size_t rows, int8_t* y, int32_t* c, DenseScratch& s);
+
 /** Convolution geometry: input C,H,W, window, strides, padding and output size. */
 struct ConvGeometry {
     size_t channels, height, width;  //!< input C,H,W

@@ -105,7 +105,18 @@ std::vector<std::vector<uint8_t>> ModelRunSeeds()
     deep.input_shape = {64, 20, 20};
     deep.layers = {Conv(1, 3, 1, 1)};
     deep.logits_output = true;
-    for (const Architecture& a : {wide, first, deep}) {
+    // Dense layers around the matrix kernel's 16-column panels and 32-column
+    // tiles, fan-ins around its 16-byte conversion steps (run on several samples,
+    // so the multi-row register tiles and their remainders run too).
+    using oda::test::Dense;
+    Architecture mlp;
+    mlp.input_shape = {47};
+    mlp.layers = {Dense(33, true), Simple(LayerKind::RELU), Dense(16), Dense(10)};
+    mlp.logits_output = true;
+    Architecture narrow;
+    narrow.input_shape = {16};
+    narrow.layers = {Dense(17), Simple(LayerKind::RELU), Dense(31, true)};
+    for (const Architecture& a : {wide, first, deep, mlp, narrow}) {
         const std::vector<uint8_t> arch = EncodeArchitecture(a);
         std::vector<uint8_t> seed{static_cast<uint8_t>(arch.size()), static_cast<uint8_t>(arch.size() >> 8)};
         seed.insert(seed.end(), arch.begin(), arch.end());
@@ -200,11 +211,19 @@ ODA_FUZZ_TARGET_SEEDS(model_run, ModelRunSeeds)
     }
     Model m;
     Assert(MakeModel(arch, w, m, error), "constructed weights rejected");
-    std::vector<int8_t> input(ShapeElements(arch.input_shape));
-    for (auto& v : input) v = src.Int8();
-    const ModelOutput ref = oda::engine::ReferenceRun(m, input.data());
-    for (auto kernel : {oda::engine::KernelKind::AUTO, oda::engine::KernelKind::AVX2, oda::engine::KernelKind::SCALAR}) {
+    // Several samples (one engine call, as a block's inferences of one model are
+    // batched), within a bounded total cost.
+    const uint64_t cost = std::max<uint64_t>(info.compute_cost, 1);
+    const size_t samples = std::clamp<size_t>(1 + src.Byte() % 17, 1, std::max<uint64_t>(1, 4 * MAX_FUZZ_COST / cost));
+    const size_t in_elems = ShapeElements(arch.input_shape);
+    std::vector<int8_t> inputs(samples * in_elems);
+    for (auto& v : inputs) v = src.Int8();
+    std::vector<ModelOutput> ref;
+    for (size_t s = 0; s < samples; ++s) ref.push_back(oda::engine::ReferenceRun(m, inputs.data() + s * in_elems));
+    for (auto kernel : {oda::engine::KernelKind::AUTO, oda::engine::KernelKind::AVX512VNNI, oda::engine::KernelKind::AVX2,
+                        oda::engine::KernelKind::SCALAR}) {
         const oda::engine::CompiledModel compiled(m, kernel);
-        Assert(compiled.RunOne(input.data()) == ref, "consensus engine differs from the reference");
+        Assert(compiled.RunOne(inputs.data()) == ref[0], "consensus engine differs from the reference");
+        Assert(compiled.Run(inputs.data(), samples) == ref, "consensus engine differs from the reference on a batch");
     }
 }
