@@ -29,7 +29,9 @@ class ChainParams;
 class CTxMemPool;
 class MempoolChainSync;
 namespace node {
+class BlockDataWaiter;
 class ChainstateManager;
+class InternalMiner;
 class TxIndex;
 } // namespace node
 namespace oda::storage {
@@ -68,11 +70,15 @@ struct NodeContext {
     //! Model files (weights, datasets) under <datadir>/odafiles/ (oda/storage/file_store.h).
     std::shared_ptr<oda::storage::FileStore> file_store;
     std::shared_ptr<node::ChainstateManager> chainman;
+    //! Registers the files of blocks waiting for data and retries them (node/data_wait.h).
+    std::shared_ptr<node::BlockDataWaiter> data_waiter;
     //! -txindex (node/txindex.h; nullptr without it). Registered on chainman's signals.
     std::shared_ptr<node::TxIndex> txindex;
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;
+    //! -mine: the built-in miner (node/internal_miner.h; nullptr without it).
+    std::shared_ptr<node::InternalMiner> miner;
 
     //! Loaded wallets (wallet service; nullptr with -disablewallet or without the wallet build).
     std::shared_ptr<WalletManager> wallet_manager;
