@@ -189,7 +189,7 @@ public:
      *  more-work chain of other blocks still wins; a block that leaves the candidates (less
      *  work than the tip, or invalidated) stops waiting. After a restart nothing waits: the
      *  start-up activation connects the block again and finds its files missing again. */
-    std::vector<WaitingBlock> GetWaitingBlocks() const LOCKS_EXCLUDED(m_cs);
+    std::vector<WaitingBlock> GetWaitingBlocks() const; // takes the lock (callers may hold it)
     /** The waiting block at or below `index` off the active chain, if any. */
     std::optional<WaitingBlock> WaitingFor(const CBlockIndex* index) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     /** Lets every waiting block be connected again (a file arrived), then activates the best

@@ -21,6 +21,19 @@ class MiningInternalTest(ODATestFramework):
         connect_nodes(n0, n1)
         sync_blocks(self.nodes)
 
+        self.log.info("getblocktemplate gives the coinbase's ODA outputs and compute units (doc/mining.md)")
+        self.wallet.send_self_transfer(from_node=n0)
+        tmpl = n0.getblocktemplate({"rules": ["segwit"]})
+        assert_equal(len(tmpl["transactions"]), 1)
+        assert all("computeunits" in t for t in tmpl["transactions"])
+        assert_equal(tmpl["transactions"][0]["computeunits"], 0)  # no ODA work in a plain transfer
+        oda = tmpl["oda"]
+        assert_equal(oda["coinbase_outputs"], [])  # no inference: no result output needed
+        assert_equal(oda["computeunits"], sum(t["computeunits"] for t in tmpl["transactions"]))
+        assert oda["max_block_computeunits"] > 0
+        self.wallet.generate(1, n0)
+        sync_blocks(self.nodes)
+
         self.log.info("Start-up errors: an invalid address, a bad thread count")
         self.stop_node(0)
         n0.assert_start_raises_init_error(["-mine=notanaddress"], "Invalid -mine address 'notanaddress'")
