@@ -907,21 +907,27 @@ void ChainstateManager::PruneCandidates()
 
 CBlockIndex* ChainstateManager::FindMostWorkChain()
 {
+    // Blocks found (in this call) to lie on a waiting block: a walk that reaches one stops, so
+    // many candidates above one waiting block cost one walk, not one each.
+    std::set<const CBlockIndex*> behind_waiting;
     for (auto it = m_candidates.begin(); it != m_candidates.end();) {
         CBlockIndex* best = *it;
         bool usable = true;
         bool waits = false;
+        std::vector<const CBlockIndex*> walked;
         for (CBlockIndex* walk = best; walk && !m_chain.Contains(walk); walk = walk->pprev) {
             if ((walk->status & BLOCK_FAILED_MASK) || !walk->HaveData()) {
                 usable = false;
                 break;
             }
-            if (SkipsWaiting(walk)) {
+            if (SkipsWaiting(walk) || behind_waiting.count(walk)) {
                 waits = true;
                 break;
             }
+            if (!m_waiting.empty()) walked.push_back(walk);
         }
         if (waits) {
+            behind_waiting.insert(walked.begin(), walked.end());
             // Like a block without data, but it stays a candidate: its chain is tried again
             // when the files arrive (RetryWaitingBlocks).
             ++it;
