@@ -9,8 +9,9 @@ type and the part of its answer that matters:
   - the miner pays alice; the transaction is relayed to alice's mempool and confirmed by a block;
   - alice pays part of it back at an explicit fee rate; both balances are shown;
   - a model is trained, quantized and scored with the integer consensus engine;
-  - its weights and test dataset go into the miner's model file store (importmodelfile), and
-    an add-model transaction registers it on chain; both nodes show the same registry.
+  - its weights and test dataset go into both nodes' model file stores (importmodelfile), and
+    an add-model transaction registers it on chain; both nodes re-score the weights while
+    connecting the block and show the same registry.
 """
 import json
 import os
@@ -210,6 +211,9 @@ def model_registry_demo(miner, alice, model):
     print(f"dataset: pieces root {dataset['piecesroot']}, {dataset['size']} bytes, {dataset['samples']} samples")
     held = miner.call("getmodelfiles")
     print(f"files held: {[(f['kind'], f['status']) for f in held]}")
+    say("Alice's node gets the same files (every node re-scores the weights when it connects the block)")
+    for path in (model["weights"], model["dataset"]):
+        alice.call("importmodelfile", path)
 
     say("An add-model transaction registers the model (owner output first, then the ODA output)")
     owner = miner.call("getnewaddress", wallet="miner")
@@ -236,7 +240,7 @@ def model_registry_demo(miner, alice, model):
           f"of {m['dataset_samples']} samples, objective {m['objective']}")
     hashes = [node.call("getregistryinfo")["hash"] for node in (miner, alice)]
     print(f"registry hash: miner {hashes[0]}, alice {hashes[1]}: {'equal' if hashes[0] == hashes[1] else 'DIFFERENT'}")
-    print("(the score is the claimed one: re-scoring by every node while connecting the block comes next)")
+    print("(each node scored the weights on the dataset while connecting the block: a false claim makes it invalid)")
 
 
 def main():

@@ -31,6 +31,7 @@ class MempoolChainSync;
 namespace node {
 class BlockDataWaiter;
 class ChainstateManager;
+class EngineExecutor;
 class InternalMiner;
 class TxIndex;
 } // namespace node
@@ -69,6 +70,9 @@ struct NodeContext {
     std::shared_ptr<const ChainParams> chainparams;
     //! Model files (weights, datasets) under <datadir>/odafiles/ (oda/storage/file_store.h).
     std::shared_ptr<oda::storage::FileStore> file_store;
+    //! Re-runs ODA work (scores, inferences) over file_store, with its content cache
+    //! (node/oda_executor.h). Used by validation and the mempool; reset before file_store.
+    std::shared_ptr<node::EngineExecutor> oda_executor;
     std::shared_ptr<node::ChainstateManager> chainman;
     //! Registers the files of blocks waiting for data and retries them (node/data_wait.h).
     std::shared_ptr<node::BlockDataWaiter> data_waiter;

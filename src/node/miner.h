@@ -4,9 +4,15 @@
 //  - transactions chosen from the mempool by ancestor package fee rate
 //    (node/block_selection.h) within the weight limit minus a coinbase
 //    reserve, final at the new height and the tip's median time past;
+//  - ODA transactions kept in block order only if they pass the block's ODA rules
+//    (oda/chain/block_rules.h: executed with the chainstate's executor, compute units
+//    within the per-transaction and per-block limits, royalties paid; one whose file is
+//    not held or whose execution fails is left out, with the reason in the log), the
+//    result payload's bytes counted toward the block weight;
 //  - a coinbase: scriptSig = BIP 34 height + an extra-nonce push, one output
-//    paying subsidy + fees to the given script, and the BIP 141 witness
-//    commitment (always present: harmless without witnesses, and getblocktemplate
+//    paying subsidy + fees to the given script, then (when the block has compute) the
+//    ODA result output (compute units + one output tensor per infer), and the BIP 141
+//    witness commitment (always present: harmless without witnesses, and getblocktemplate
 //    reports it as default_witness_commitment);
 //  - header: version 0x20000000, time = max(MTP + 1, now), bits = NextWorkRequired.
 // The template is checked with ChainstateManager::TestBlockValidity (except
@@ -19,6 +25,7 @@
 
 #include <node/block_selection.h>
 #include <node/mempool.h>
+#include <oda/chain/payload.h>
 #include <primitives/block.h>
 
 #include <memory>
@@ -54,6 +61,12 @@ struct BlockTemplate {
     int64_t total_weight{0};            //!< including the coinbase
     ScriptBytes witness_commitment;     //!< script of the commitment output
     int64_t median_time_past{0};        //!< of the tip: the block's time must exceed it
+    /** ODA compute units of the block (doc/oda-protocol.md section 4) and, when above 0, the
+     *  result payload the coinbase carries (and its output script, which getblocktemplate
+     *  hands to external miners). */
+    int64_t compute_units{0};
+    std::optional<oda::chain::Result> oda_result;
+    ScriptBytes oda_result_script;
 };
 
 class BlockAssembler

@@ -12,6 +12,7 @@
 #include <node/data_wait.h>
 #include <node/internal_miner.h>
 #include <node/mempool_init.h>
+#include <node/oda_executor.h>
 #include <node/txindex.h>
 #include <node/validation.h>
 #include <oda/storage/file_store.h>
@@ -37,6 +38,8 @@ bool StartFileStore(NodeContext& node, std::string& error)
         return false;
     }
     node.file_store = std::move(store);
+    // The executor reads the store; validation and the mempool share it (and its cache).
+    node.oda_executor = std::make_shared<node::EngineExecutor>(node.file_store);
     return true;
 }
 } // namespace
@@ -99,7 +102,9 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
               static_cast<long long>(dbcache_mb), par, txindex ? 1 : 0);
 
     auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
-    // Before Load(): blocks found waiting for files at start-up register them too.
+    // Before Load: blocks replayed or reindexed at start-up are executed too, and blocks found
+    // waiting for files at start-up register them.
+    chainman->SetOdaExecutor(node.oda_executor.get());
     auto data_waiter = std::make_shared<node::BlockDataWaiter>(*chainman, *node.file_store);
     data_waiter->Start();
     if (!chainman->Load(error)) {
@@ -137,8 +142,10 @@ void StopNodeSubsystems(NodeContext& node)
     }
     if (node.chainman) {
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);
+        node.chainman->SetOdaExecutor(nullptr);
         node.chainman.reset(); // destructor flushes again (cheap) and closes the databases
     }
+    node.oda_executor.reset(); // reads file_store
     node.file_store.reset();
     node.chainparams.reset();
 }

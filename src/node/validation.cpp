@@ -6,6 +6,7 @@
 #include <consensus/pow.h>
 #include <consensus/tx_check.h>
 #include <consensus/tx_verify.h>
+#include <oda/chain/block_rules.h>
 #include <oda/chain/registry_rules.h>
 #include <oda/chain/tx_check.h>
 #include <script/sighash.h>
@@ -625,10 +626,11 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
     undo.version = BlockUndo::CURRENT_VERSION;
     undo.txs.clear();
     undo.txs.reserve(block.vtx.size() > 0 ? block.vtx.size() - 1 : 0);
-    // The model registry rules of doc/oda-protocol.md section 2.5, in block order. Without an
-    // executor, claimed scores are trusted as claimed (oda/chain/executor.h).
-    oda::chain::RegistryBlockApplier registry(state_view.RegistryCache(), undo.registry, static_cast<uint32_t>(height),
-                                              m_oda_executor);
+    // The model registry and execution rules of doc/oda-protocol.md sections 2.5, 4 and 7, in
+    // block order (oda/chain/block_rules.h). Without an executor, claimed scores and result
+    // outputs are trusted as claimed (oda/chain/executor.h).
+    oda::chain::BlockOdaRules registry(state_view.RegistryCache(), undo.registry, static_cast<uint32_t>(height),
+                                       consensus, m_oda_executor);
     std::vector<std::unique_ptr<PrecomputedTxData>> txdata;
     std::vector<ScriptCheck> checks;
     CAmount fees = 0;
@@ -689,6 +691,9 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
         }
         view.AddCoins(tx, static_cast<uint32_t>(height));
     }
+
+    // The coinbase's result payload: compute units and one output per infer (section 4).
+    if (!registry.CheckCoinbaseResult(*block.vtx[0], state)) return false;
 
     const CAmount limit = fees + GetBlockSubsidy(height, consensus);
     if (block.vtx[0]->GetValueOut() > limit) {

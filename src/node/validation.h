@@ -257,6 +257,8 @@ public:
         LOCK(m_cs);
         m_oda_executor = executor;
     }
+    /** The executor set above (nullptr: none), e.g. for block assembly. */
+    oda::chain::OdaExecutor* GetOdaExecutor() const EXCLUSIVE_LOCKS_REQUIRED(m_cs) { return m_oda_executor; }
 
     // Low-level steps, exposed for tests and the reindex path. Callers hold Mutex().
     /** Applies block's transactions to view (coins and registry), filling undo. When the

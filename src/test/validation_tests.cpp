@@ -870,6 +870,23 @@ CMutableTransaction OdaSpend(ChainFixture& f, const COutPoint& prevout, const od
     return tx;
 }
 
+/** Gives the block's coinbase the result payload of a block of `cu` compute units and no
+ *  infers (doc/oda-protocol.md section 4), and mines it again. */
+CBlock WithResult(ChainFixture& f, CBlock block, int64_t cu)
+{
+    const CTransaction& old = *block.vtx[0];
+    CMutableTransaction cb;
+    cb.version = old.version;
+    cb.vin = old.vin;
+    cb.vout = old.vout;
+    cb.lock_time = old.lock_time;
+    cb.vout.insert(cb.vout.begin() + 1, CTxOut(0, OdaOutputScript(oda::chain::EncodeOdaPayload(oda::chain::Result{cu, {}}))));
+    block.vtx[0] = MakeTransactionRef(std::move(cb));
+    block.hash_merkle_root = BlockMerkleRoot(block);
+    f.Mine(block);
+    return block;
+}
+
 std::optional<oda::chain::ModelRecord> TipModel(ChainFixture& f, const uint256& id)
 {
     LOCK(f.chainman->Mutex());
@@ -886,22 +903,25 @@ BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
     auto cbs = f.Generate(103);
     oda::chain::AddModel add = std::get<oda::chain::AddModel>(oda::test::ExamplePayloads()[0]);
     add.parents.clear();
+    // Each ODA transaction here scores the example architecture on its declared samples; the
+    // chainstate has no executor, so scores and result outputs are taken as claimed.
+    const int64_t cu = int64_t(oda::model::ComputeCost(add.architecture)) * add.dataset_samples;
     CMutableTransaction add_tx = OdaSpend(f, COutPoint(cbs[0], 0), add, 1000, true);
     const uint256 id = CTransaction(add_tx).GetTxid();
     BlockValidationState state;
-    BOOST_REQUIRE_MESSAGE(f.Process(f.MakeBlock(f.chainman->ActiveTip(), {add_tx}, 1000), &state), state.ToString());
+    BOOST_REQUIRE_MESSAGE(f.Process(WithResult(f, f.MakeBlock(f.chainman->ActiveTip(), {add_tx}, 1000), cu), &state), state.ToString());
     BOOST_REQUIRE(TipModel(f, id));
     BOOST_CHECK(TipModel(f, id)->owner == COutPoint(id, 0));
 
     oda::chain::UpdateWeights update{id, {oda::test::ExampleHash(0x55), 23}, 50, f.spk};
-    CBlock b2 = f.MakeBlock(f.chainman->ActiveTip(), {OdaSpend(f, COutPoint(cbs[1], 0), update, 1000, false)}, 1000);
+    CBlock b2 = WithResult(f, f.MakeBlock(f.chainman->ActiveTip(), {OdaSpend(f, COutPoint(cbs[1], 0), update, 1000, false)}, 1000), cu);
     BOOST_REQUIRE_MESSAGE(f.Process(b2, &state), state.ToString());
     BOOST_CHECK_EQUAL(TipModel(f, id)->version_count, 2U);
 
     // A block whose update does not improve is invalid with the rule's reason.
     oda::chain::UpdateWeights stale{id, {oda::test::ExampleHash(0x56), 23}, 50, f.spk};
     BlockValidationState bad;
-    BOOST_CHECK(!f.Process(f.MakeBlock(f.chainman->ActiveTip(), {OdaSpend(f, COutPoint(cbs[2], 0), stale, 1000, false)}, 1000), &bad));
+    BOOST_CHECK(!f.Process(WithResult(f, f.MakeBlock(f.chainman->ActiveTip(), {OdaSpend(f, COutPoint(cbs[2], 0), stale, 1000, false)}, 1000), cu), &bad));
     BOOST_CHECK_EQUAL(bad.GetRejectReason(), "bad-oda-not-improving");
     BOOST_CHECK(f.chainman->ActiveTip()->GetBlockHash() == b2.GetHash());
 
@@ -925,7 +945,7 @@ BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
     f.Start();
     oda::chain::UpdateWeights better{id, {oda::test::ExampleHash(0x57), 23}, 60, f.spk};
     CMutableTransaction better_tx = OdaSpend(f, COutPoint(cbs[2], 0), better, 1000, false);
-    CBlock b3 = f.MakeBlock(f.chainman->ActiveTip(), {better_tx}, 1000);
+    CBlock b3 = WithResult(f, f.MakeBlock(f.chainman->ActiveTip(), {better_tx}, 1000), cu);
     BOOST_REQUIRE_MESSAGE(f.Process(b3, &state), state.ToString());
     BOOST_CHECK(!f.chainman->FlushStateToDisk(FlushMode::ALWAYS));
     {

@@ -185,8 +185,9 @@ bool RegistryBlockApplier::CheckInfer(const Infer& infer, TxValidationState& sta
         NoteMissing(report);
         if (outcome == ExecOutcome::INVALID) return Reject(state, "bad-oda-infer", report.debug);
         if (!Judge(outcome, "inference on model " + infer.model_id.GetHex(), report.debug, state)) return false;
+        m_infer_output = std::move(output);
     }
-    // Results, compute units and royalty payments come with execution (sections 4 and 7).
+    // Results, compute units and royalty payments: oda/chain/block_rules.h (sections 4 and 7).
     return true;
 }
 

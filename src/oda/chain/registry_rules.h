@@ -30,7 +30,9 @@
 #include <oda/chain/registry.h>
 #include <primitives/transaction.h>
 
+#include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 namespace oda::chain {
@@ -44,6 +46,7 @@ class RegistryBlockApplier
     OdaExecutor* m_executor;
     std::set<uint256> m_touched;
     std::vector<Commitment> m_missing;
+    std::optional<OutputTensor> m_infer_output;
 
     /** Adds the files an executor lacked to MissingFiles() (each once, first-seen order). */
     void NoteMissing(const ExecReport& report);
@@ -68,6 +71,9 @@ public:
                                         TxValidationState& state);
     /** Files the executor reported missing so far (what a waiting block waits for). */
     const std::vector<Commitment>& MissingFiles() const { return m_missing; }
+    /** The output the executor computed for the last infer applied (nullopt without an
+     *  executor); taken once (block_rules.h matches it against the coinbase result). */
+    std::optional<OutputTensor> TakeInferOutput() { return std::exchange(m_infer_output, std::nullopt); }
 };
 
 /** Would tx pass the rules on top of `registry` (in a block at `height`)? Nothing is changed

@@ -5,10 +5,14 @@
 //   re-encodes to the same bytes.
 // oda_registry_apply_undo: a random block of ODA transactions (add-model, update-weights,
 //   infer, transfer, plain spends of ownership outputs, with valid and invalid references)
-//   applied to a registry and undone: the registry is restored exactly, applying again gives
-//   the same state and the same undo, and two stacked blocks undo in reverse order.
+//   applied to a registry through the block rules (oda/chain/block_rules.h: compute units,
+//   royalties, the result payload; no executor, so claims are trusted) and undone: the
+//   registry is restored exactly, applying again gives the same state and the same undo, and
+//   two stacked blocks undo in reverse order.
 #include <node/undo.h>
+#include <oda/chain/block_rules.h>
 #include <oda/chain/registry.h>
+#include <oda/chain/royalty.h>
 #include <oda/chain/registry_rules.h>
 #include <oda/chain/tx_check.h>
 #include <consensus/chainparams.h>
@@ -126,8 +130,21 @@ CTransactionRef RandomOdaTx(Choices& in, const std::vector<uint256>& known, Regi
         const int64_t score = (r ? r->current_score : 0) + int8_t(in.Byte()) % 8;
         return oda::test::OdaTx({funding}, {}, Payload{oda::test::MakeUpdate(id, in.Byte() % 4, score)});
     }
-    case 2:
-        return oda::test::OdaTx({funding}, {}, Payload{Infer{pick(), oda::test::ExampleHash(in.Byte() % 4), {1, 2, 3, 4}}});
+    case 2: {
+        // Usually paying the royalty the pinned version owes (section 7), sometimes not.
+        const Infer infer{pick(), oda::test::ExampleHash(in.Byte() % 4), {1, 2, 3, 4}};
+        std::vector<CTxOut> outs;
+        std::optional<ModelRecord> r = cache.GetModel(infer.model_id);
+        std::optional<uint32_t> index = cache.FindVersion(infer.model_id, infer.weights_version);
+        std::optional<ModelVersion> version = index ? cache.GetVersion(infer.model_id, *index) : std::nullopt;
+        std::string error;
+        if (r && version && in.Byte() % 4 != 0) {
+            if (auto owed = ComputeRoyaltyOwed(*r, *version, cache, error)) {
+                for (const auto& [script, amount] : *owed) outs.emplace_back(amount, script);
+            }
+        }
+        return oda::test::OdaTx({funding}, std::move(outs), Payload{infer});
+    }
     case 3: {
         const uint256 id = pick();
         const bool spends = in.Byte() % 4 != 0;
@@ -146,7 +163,7 @@ std::vector<CTransactionRef> RandomBlock(Choices& in, oda::test::MemoryRegistry&
                                          uint32_t& serial)
 {
     RegistryCache cache(&reg);
-    RegistryBlockApplier applier(cache, undo, height, nullptr);
+    BlockOdaRules applier(cache, undo, height, Params(), nullptr);
     std::vector<CTransactionRef> kept;
     std::vector<uint256> known; // models before the block, then those it adds
     for (const auto& [id, record] : reg.models) known.push_back(id);
@@ -160,6 +177,15 @@ std::vector<CTransactionRef> RandomBlock(Choices& in, oda::test::MemoryRegistry&
         kept.push_back(tx);
         if (!payloads.empty() && std::holds_alternative<AddModel>(payloads.front())) known.push_back(tx->GetTxid());
     }
+    // The block's result payload: its compute units and one (trusted, no executor) output per
+    // infer kept.
+    BlockValidationState block_state;
+    CMutableTransaction coinbase;
+    coinbase.vin.emplace_back(COutPoint());
+    if (std::optional<Result> result = applier.ExpectedResult()) {
+        coinbase.vout.emplace_back(0, OdaOutputScript(EncodeOdaPayload(*result)));
+    }
+    Assert(applier.CheckCoinbaseResult(CTransaction(coinbase), block_state), "the block's own result payload passes");
     reg.Apply(cache.TakeChanges());
     return kept;
 }
@@ -176,7 +202,7 @@ bool Undo(oda::test::MemoryRegistry& reg, const RegistryUndo& undo)
 void Replay(oda::test::MemoryRegistry& reg, const std::vector<CTransactionRef>& txs, uint32_t height, RegistryUndo& undo)
 {
     RegistryCache cache(&reg);
-    RegistryBlockApplier applier(cache, undo, height, nullptr);
+    BlockOdaRules applier(cache, undo, height, Params(), nullptr);
     for (const CTransactionRef& tx : txs) {
         std::vector<Payload> payloads;
         TxValidationState state;

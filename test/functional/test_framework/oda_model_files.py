@@ -1,0 +1,71 @@
+"""Real model files for ODA tests, made with the project's own `oda-model` tool: an architecture
+(its binary encoding and compute cost as `oda-model inspect` prints them), datasets, weights,
+their scores (`oda-model eval`) and inference outputs (`oda-model infer`). Nodes execute
+what the transactions name (doc/oda-protocol.md section 2.5), so tests register real files
+imported with `importmodelfile` and claim the scores the engine computes."""
+import json
+import os
+import re
+import subprocess
+
+from .oda import TENSOR_INT8, TENSOR_INT32
+
+# input {4}, DENSE 3, RELU, DENSE 2, logits output, objective accuracy: the architecture of the
+# add-model test vector (test_framework/oda.py EXAMPLE_ARCHITECTURE).
+SMALL_MLP = {"version": 1, "input_shape": [4], "objective": "accuracy",
+             "layers": [{"kind": "dense", "out_features": 3, "per_channel": False}, {"kind": "relu"},
+                        {"kind": "dense", "out_features": 2, "per_channel": False}],
+             "logits_output": True}
+
+
+class ModelFiles:
+    def __init__(self, builddir, workdir):
+        self.tool = os.path.join(builddir, "src", "oda-model")
+        self.dir = workdir
+        os.makedirs(workdir, exist_ok=True)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def run(self, *args):
+        proc = subprocess.run([self.tool, *args], cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+        if proc.returncode != 0:
+            raise AssertionError(f"oda-model {' '.join(args)} failed: {proc.stdout}")
+        return proc.stdout
+
+    def architecture(self, name, spec=SMALL_MLP):
+        """Writes the JSON; returns (path, encoding bytes, compute cost per inference)."""
+        path = self.path(name)
+        with open(path, "w", encoding="utf8") as f:
+            json.dump(spec, f)
+        out = self.run("inspect", name)
+        encoding = re.search(r"^\s*encoding ([0-9a-f]+)$", out, re.M).group(1)
+        cost = int(re.search(r"compute cost (\d+) CU per inference", out).group(1))
+        return path, bytes.fromhex(encoding), cost
+
+    def dataset(self, name, shape, count, classes, seed):
+        self.run("make-dataset", "--shape", ",".join(str(d) for d in shape), "--count", str(count),
+                 "--classes", str(classes), "--seed", str(seed), "-o", name)
+        return self.path(name)
+
+    def weights(self, arch, name, seed):
+        self.run("init", arch, "-o", name, "--seed", str(seed))
+        return self.path(name)
+
+    def score(self, arch, weights, dataset):
+        out = self.run("eval", arch, "--weights", weights, "--data", dataset)
+        return int(re.search(r"consensus engine: score (-?\d+)", out).group(1))
+
+    def infer(self, arch, weights, values):
+        """The output tensor (element type, values) of one int8 input."""
+        out = self.run("infer", arch, "--weights", weights, "--input", bytes(v & 0xff for v in values).hex())
+        m = re.search(r"output .*? \((int32 logits|int8)\): \[([^\]]*)\]", out)
+        kind = TENSOR_INT32 if m.group(1) == "int32 logits" else TENSOR_INT8
+        return kind, [int(v) for v in m.group(2).split(",")] if m.group(2).strip() else []
+
+
+def import_file(node, path):
+    """importmodelfile; returns the commitment (pieces root hex, size) the payloads carry."""
+    res = node.importmodelfile(path)
+    return res["piecesroot"], res["size"]
