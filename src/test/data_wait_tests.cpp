@@ -7,7 +7,11 @@
 #include <crypto/merkle_bep52.h>
 #include <node/data_wait.h>
 #include <node/validation.h>
+#include <consensus/merkle.h>
+#include <consensus/pow.h>
+#include <oda/chain/compute_units.h>
 #include <oda/chain/payload.h>
+#include <oda/chain/tx_check.h>
 #include <oda/model/model.h>
 #include <oda/model/weights.h>
 #include <oda/storage/file_store.h>
@@ -125,9 +129,34 @@ struct WaitFixture {
         BOOST_REQUIRE_MESSAGE(chainman->Load(error), error);
     }
 
+    /** A mined block; when its transactions carry ODA work, its coinbase gets the result payload
+     *  with the block's compute units (no infers here: no output tensors). */
     CBlock MakeBlock(const CBlockIndex* prev, const std::vector<CMutableTransaction>& txs, CAmount fees = 0)
     {
-        return BuildTestBlock(prev, params->GetConsensus(), spk, ++extra_nonce, txs, fees);
+        CBlock block = BuildTestBlock(prev, params->GetConsensus(), spk, ++extra_nonce, txs, fees);
+        int64_t cu = 0;
+        {
+            LOCK(chainman->Mutex());
+            for (const auto& mtx : txs) {
+                std::vector<oda::chain::Payload> payloads;
+                TxValidationState ignored;
+                BOOST_REQUIRE(oda::chain::CheckOdaTransaction(CTransaction(mtx), ignored, params->GetConsensus(), &payloads));
+                std::string error;
+                cu += oda::chain::TransactionComputeUnits(payloads, chainman->RegistryTip(), error).value_or(0);
+            }
+        }
+        if (cu == 0) return block;
+        CMutableTransaction cb;
+        cb.version = block.vtx[0]->version;
+        cb.vin = block.vtx[0]->vin;
+        cb.vout = block.vtx[0]->vout;
+        cb.lock_time = block.vtx[0]->lock_time;
+        cb.vout.insert(cb.vout.begin() + 1, CTxOut(0, OdaOutputScript(oda::chain::EncodeOdaPayload(oda::chain::Result{cu, {}}))));
+        block.vtx[0] = MakeTransactionRef(std::move(cb));
+        block.hash_merkle_root = BlockMerkleRoot(block);
+        block.nonce = 0;
+        while (!CheckProofOfWork(block.GetHash(), block.bits, params->GetConsensus())) ++block.nonce;
+        return block;
     }
     bool Process(const CBlock& block, BlockValidationState* state = nullptr)
     {
@@ -404,6 +433,30 @@ BOOST_AUTO_TEST_CASE(invalidate_and_reconsider_a_waiting_block)
     f.gate.Provide(w);
     BOOST_CHECK(f.Retry());
     BOOST_CHECK(f.Tip()->GetBlockHash() == b1.GetHash());
+}
+
+// Waiting is no verdict: a block that breaks another rule (here: no result payload for its
+// compute units) waits while its file is missing and is found invalid, with its reason, only
+// once the file is there; its registration is released then.
+BOOST_AUTO_TEST_CASE(waiting_block_found_invalid_once_its_file_arrives)
+{
+    WaitFixture f;
+    auto cbs = f.Generate(103);
+    const uint256 base = f.Tip()->GetBlockHash();
+    const Commitment w = FakeWeights(0x76);
+    CBlock b1 = BuildTestBlock(f.Tip(), f.params->GetConsensus(), f.spk, ++f.extra_nonce,
+                               {f.AddModelTx(COutPoint(cbs[0], 0), w)}, 1000); // coinbase without a result
+    BOOST_CHECK(f.Process(b1));
+    BOOST_REQUIRE_EQUAL(f.chainman->GetWaitingBlocks().size(), 1U);
+    BOOST_CHECK(!Failed(f.Lookup(b1.GetHash())));
+
+    f.gate.Provide(w);
+    BOOST_CHECK(f.Retry());
+    BOOST_CHECK(f.Tip()->GetBlockHash() == base);
+    BOOST_CHECK(Failed(f.Lookup(b1.GetHash())));
+    BOOST_CHECK(f.chainman->GetWaitingBlocks().empty());
+    BOOST_CHECK(f.registered.empty());
+    BOOST_CHECK_EQUAL(f.TipStatus(b1.GetHash()), "invalid");
 }
 
 // The node's wiring: BlockDataWaiter registers the missing file with a real FileStore
