@@ -4,14 +4,18 @@ files"): node 1 lacks the weights file of an add-model that node 0 mines. Node 1
 block as waiting-for-data (getchaintips with the missing file, getblockchaininfo, getmodelfiles
 NEEDED by the block), marks nothing invalid, keeps waiting across a restart, and connects the
 block (and the one above it) as soon as importmodelfile supplies the file; the registries then
-agree. submitblock of a block that waits answers "inconclusive-waiting-for-data".
+agree. submitblock of a block that waits answers "inconclusive-waiting-for-data". The first block
+is built by an "external miner" from getblocktemplate's ODA coinbase outputs (doc/mining.md).
 
 Needs the executor that re-scores weights while blocks connect (the node's EngineExecutor):
 without it a node trusts claimed scores and never waits."""
 import os
 import subprocess
 
-from test_framework.messages import COutPoint, CTransaction, CTxIn, CTxOut, hex_to_hash, uint256_from_bytes
+from test_framework.blocktools import create_block, create_coinbase
+from test_framework.messages import (
+    COutPoint, CTransaction, CTxIn, CTxOut, bits_to_target, hex_to_hash, tx_from_hex, uint256_from_bytes,
+)
 from test_framework.oda import add_model, oda_script
 from test_framework.p2p import connect_nodes, disconnect_nodes
 from test_framework.test_framework import ODATestFramework
@@ -57,6 +61,28 @@ class OdaDataWaitTest(ODATestFramework):
         self.wallet.sign_tx(tx, [CTxOut(funding["value"], self.wallet.script_pubkey)], inputs=[0])
         return tx
 
+    def mine_from_template(self, node, txid):
+        """An external miner (doc/mining.md): the block built in Python from getblocktemplate,
+        the coinbase carrying the template's ODA outputs, accepted by submitblock."""
+        tmpl = node.getblocktemplate({"rules": ["segwit"]})
+        entry = next(t for t in tmpl["transactions"] if t["txid"] == txid)
+        assert entry["computeunits"] > 0  # the add-model scores its weights on the dataset
+        oda = tmpl["oda"]
+        assert_equal(oda["computeunits"], sum(t["computeunits"] for t in tmpl["transactions"]))
+        assert_equal([o["kind"] for o in oda["coinbase_outputs"]], ["result"])
+        coinbase = create_coinbase(tmpl["height"], self.wallet.script_pubkey, value=tmpl["coinbasevalue"])
+        coinbase.vout += [CTxOut(o["value"], bytes.fromhex(o["script"])) for o in oda["coinbase_outputs"]]
+        block = create_block(tmpl["previousblockhash"], coinbase, max(tmpl["curtime"], tmpl["mintime"]),
+                             [tx_from_hex(t["data"]) for t in tmpl["transactions"]], version=tmpl["version"],
+                             bits=int(tmpl["bits"], 16), witness_commitment=True)
+        target = bits_to_target(block.bits)
+        while block.sha256 > target:
+            block.nonce += 1
+        assert_equal(node.submitblock(block.serialize().hex()), None)
+        assert_equal(node.getbestblockhash(), block.hash)
+        self.wallet.scan_block(block.hash)
+        return block.hash
+
     def tip_entry(self, node, block_hash):
         return next((t for t in node.getchaintips() if t["hash"] == block_hash), None)
 
@@ -88,7 +114,7 @@ class OdaDataWaitTest(ODATestFramework):
         self.log.info("Node 0 mines the add-model; node 1 holds the block as waiting, nothing invalid")
         tx = self.add_model_tx(w, d, score)
         assert_equal(n0.sendrawtransaction(tx.serialize().hex()), tx.txid)
-        b1 = self.wallet.generate(1, n0)[0]
+        b1 = self.mine_from_template(n0, tx.txid)
         wait_until(lambda: (self.tip_entry(n1, b1) or {}).get("status") == "waiting-for-data", timeout=60)
         assert_equal(n1.getbestblockhash(), base)
         entry = self.tip_entry(n1, b1)
