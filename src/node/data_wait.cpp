@@ -4,6 +4,8 @@
 #include <oda/storage/file_store.h>
 #include <util/logging.h>
 
+#include <algorithm>
+
 namespace node {
 
 BlockDataWaiter::BlockDataWaiter(ChainstateManager& chainman, oda::storage::FileStore& store)
@@ -28,11 +30,27 @@ void BlockDataWaiter::Start()
     // whose lock is taken after the chainstate's, and to this object's mutex (a leaf).
     handler.on_wait = [this](const WaitingBlock& block) {
         bool arrived = false;
-        for (const auto& c : block.missing) arrived |= !m_store.Need(c, ReasonFor(block));
-        if (arrived) ScheduleRetry(); // it came while the block was being connected
+        for (const auto& c : block.missing) {
+            if (m_store.Need(c, ReasonFor(block))) continue;
+            // Held, yet the block lacked it: it came while the block was being connected, so
+            // retry. Only once per file and block: a held file the executor still cannot use
+            // (unreadable, failing its hash) must not make the retries loop.
+            LOCK(m_mutex);
+            auto& tried = m_retried_held[block.hash];
+            if (std::find(tried.begin(), tried.end(), c) == tried.end()) {
+                tried.push_back(c);
+                arrived = true;
+            } else {
+                LogPrintf("Block %s waits for %s, which the file store holds but validation cannot use\n",
+                          block.hash.GetHex().c_str(), c.pieces_root.ToHexBytes().c_str());
+            }
+        }
+        if (arrived) ScheduleRetry();
     };
     handler.on_release = [this](const WaitingBlock& block) {
         for (const auto& c : block.missing) m_store.Release(c, ReasonFor(block));
+        LOCK(m_mutex);
+        m_retried_held.erase(block.hash);
     };
     m_chainman.SetDataWaitHandler(std::move(handler));
     // Called on the thread that made the file available (e.g. importmodelfile's RPC thread),

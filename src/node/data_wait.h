@@ -11,17 +11,21 @@
 //    waiting blocks are retried (ChainstateManager::RetryWaitingBlocks) on this object's own
 //    thread, never inside the store's listener: the listener runs on the importing thread
 //    (an RPC thread) and only signals. A file that arrived while its block was being connected
-//    (Need answers "already held") schedules a retry the same way.
+//    (Need answers "already held") schedules a retry the same way, once per file and block (a
+//    held file that validation still cannot use is logged, not retried in a loop).
 //  - Thread-safe. Stop() (also the destructor) unregisters from both and joins the thread; a
 //    retry in progress finishes first.
 #ifndef ODA_NODE_DATA_WAIT_H
 #define ODA_NODE_DATA_WAIT_H
 
+#include <oda/chain/payload.h>
+#include <uint256.h>
 #include <util/sync.h>
 #include <util/threadsafety.h>
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -62,6 +66,8 @@ private:
     bool m_stopping GUARDED_BY(m_mutex){false};
     bool m_started GUARDED_BY(m_mutex){false};
     uint64_t m_retries GUARDED_BY(m_mutex){0};
+    /** Per waiting block, the held files that a retry was already scheduled for. */
+    std::map<uint256, std::vector<oda::chain::Commitment>> m_retried_held GUARDED_BY(m_mutex);
     uint64_t m_listener_id{0};
     std::thread m_thread;
 };
