@@ -384,7 +384,11 @@ void RegisterMiningRPCCommands(CRPCTable& t)
                              "Returns data needed to construct a block to work on (BIP 22, BIP 23, BIP 145).\n"
                              "With {\"mode\": \"proposal\", \"data\": hex} checks a block proposal instead.",
                              {{"template_request", A::Type::OBJ, A::OPTIONAL, "{\"mode\": \"template\"|\"proposal\", \"rules\": [\"segwit\"], \"data\": hex}", "{}"}},
-                             "BIP 22 template object, or for proposals null / a reject reason",
+                             "BIP 22 template object, or for proposals null / a reject reason (\"inconclusive-waiting-for-data\" when\n"
+                             "a model file is missing). ODA additions (doc/mining.md): each transaction has \"computeunits\"; \"oda\":\n"
+                             "{\"coinbase_outputs\": [{\"index\", \"script\", \"value\", \"kind\", \"results\"}] (copy them into the\n"
+                             "coinbase, in this order, for exactly this transaction list), \"computeunits\" (the block's),\n"
+                             "\"max_block_computeunits\"}",
                              HelpExampleCli("getblocktemplate", "'{\"rules\": [\"segwit\"]}'") +
                                  HelpExampleRpc("getblocktemplate", "{\"rules\": [\"segwit\"]}")}});
     t.AppendCommand({"mining", "submitblock", &submitblock,
