@@ -131,6 +131,7 @@ std::unique_ptr<BlockTemplate> BlockAssembler::CreateNewBlock(const ScriptBytes&
     oda::chain::BlockOdaRules rules(registry, scratch_undo, static_cast<uint32_t>(tmpl->height), params, executor);
 
     if (txs) {
+        rules.Prefetch(*txs);
         bool oda_failed = false; // after a failure TestBlockValidity reports the reason
         // Explicit transactions (generateblock): fees from the UTXO set and the earlier ones.
         node::CoinsViewCache view(&m_chainman.CoinsTip());
@@ -171,6 +172,9 @@ std::unique_ptr<BlockTemplate> BlockAssembler::CreateNewBlock(const ScriptBytes&
             return IsFinalTx(tx, height, lock_time_cutoff);
         };
         BlockSelection sel = SelectBlockTransactions(*m_mempool, sel_opts);
+        std::vector<CTransactionRef> selected;
+        for (const SelectedTx& s : sel.txs) selected.push_back(s.tx);
+        rules.Prefetch(selected); // infers of one model version as one batch
         // The pool checks ODA transactions against the tip's registry one by one; in a block
         // they apply in order (two updates of one model, a transfer then an update, ...) and
         // share the block's compute and weight limits, the result payload's bytes included.

@@ -9,6 +9,7 @@
 #include <oda/storage/file_store.h>
 #include <util/logging.h>
 
+#include <map>
 #include <stdexcept>
 
 namespace node {
@@ -170,6 +171,54 @@ ExecOutcome EngineExecutor::RunInference(const uint256& model_id, const oda::cha
     output.values = std::move(result.values);
     m_cache.PutOutput(key, output);
     return ExecOutcome::VALID;
+}
+
+void EngineExecutor::PrefetchInferences(const std::vector<PendingInference>& pending)
+{
+    // Group by (architecture bytes hash, weights root), in first-seen order; keep each input
+    // once and only if its output is not cached yet.
+    struct Group {
+        const PendingInference* first;
+        std::vector<const oda::chain::Infer*> infers;
+        std::vector<uint256> input_hashes;
+    };
+    std::map<ModelKey, Group> groups;
+    for (const PendingInference& p : pending) {
+        const uint256 arch_key = Sha256(p.model->architecture);
+        const uint256 input_hash = Sha256(reinterpret_cast<const uint8_t*>(p.infer->input.data()), p.infer->input.size());
+        if (m_cache.HasOutput(OutputKey{arch_key, p.version->weights.pieces_root, input_hash})) continue;
+        Group& g = groups.try_emplace(ModelKey{arch_key, p.version->weights.pieces_root}, Group{&p, {}, {}}).first->second;
+        bool dup = false;
+        for (const uint256& h : g.input_hashes) dup |= h == input_hash;
+        if (dup) continue;
+        g.infers.push_back(p.infer);
+        g.input_hashes.push_back(input_hash);
+    }
+    for (const auto& [key, g] : groups) {
+        oda::model::Architecture arch;
+        oda::model::ArchitectureInfo info;
+        std::string error;
+        if (!DecodeRecordArchitecture(g.first->model->architecture, arch, info, error)) continue;
+        const uint64_t size = oda::model::ShapeElements(info.input_shape);
+        std::vector<int8_t> inputs;
+        std::vector<size_t> index; // into g.infers, for the inputs of the right size
+        for (size_t i = 0; i < g.infers.size(); ++i) {
+            if (g.infers[i]->input.size() != size) continue; // RunInference says INVALID
+            inputs.insert(inputs.end(), g.infers[i]->input.begin(), g.infers[i]->input.end());
+            index.push_back(i);
+        }
+        if (index.empty()) continue;
+        std::shared_ptr<const oda::engine::CompiledModel> model;
+        ExecReport ignored;
+        if (LoadModel(key.first, arch, g.first->version->weights, model, ignored) != ExecOutcome::VALID) continue;
+        std::vector<oda::model::ModelOutput> results = model->Run(inputs.data(), index.size());
+        for (size_t j = 0; j < index.size(); ++j) {
+            oda::chain::OutputTensor output;
+            output.type = results[j].logits ? oda::chain::TensorType::INT32 : oda::chain::TensorType::INT8;
+            output.values = std::move(results[j].values);
+            m_cache.PutOutput(OutputKey{key.first, key.second, g.input_hashes[index[j]]}, output);
+        }
+    }
 }
 
 } // namespace node

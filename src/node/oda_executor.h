@@ -53,6 +53,12 @@ public:
                                          const oda::chain::ModelVersion& version, const oda::chain::Infer& infer,
                                          oda::chain::OutputTensor& output, oda::chain::ExecReport& report) override;
 
+    /** Runs the pending inferences whose outputs are not cached, one engine Run call per
+     *  (architecture, weights) group, and caches the outputs. Those that cannot run (file
+     *  missing, wrong input size, weights that do not fit) are skipped: RunInference gives
+     *  their verdicts. */
+    void PrefetchInferences(const std::vector<PendingInference>& pending) override;
+
     /** Computes the score of `weights` on the model's dataset without comparing it to a claim
      *  (cached like ScoreWeights). For callers that report the actual score. */
     oda::chain::ExecOutcome Score(const oda::chain::ModelRecord& model, const oda::chain::Commitment& weights,

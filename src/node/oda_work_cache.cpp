@@ -57,6 +57,12 @@ void OdaWorkCache::PutOutput(const OutputKey& key, const oda::chain::OutputTenso
     m_outputs.Put(key, output, OutputBytes(output));
 }
 
+bool OdaWorkCache::HasOutput(const OutputKey& key) const
+{
+    LOCK(m_mutex);
+    return m_outputs.Contains(key);
+}
+
 std::shared_ptr<const oda::engine::CompiledModel> OdaWorkCache::GetModel(const ModelKey& key)
 {
     LOCK(m_mutex);

@@ -121,6 +121,7 @@ public:
         m_items.emplace(key, Item{std::move(value), cost, m_order.begin()});
         m_cost += cost;
     }
+    bool Contains(const K& key) const { return m_items.count(key) > 0; }
     size_t Size() const { return m_items.size(); }
     uint64_t Cost() const { return m_cost; }
 };
@@ -142,6 +143,8 @@ public:
 
     std::optional<oda::chain::OutputTensor> GetOutput(const OutputKey& key) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
     void PutOutput(const OutputKey& key, const oda::chain::OutputTensor& output) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
+    /** Is the output cached? Counts neither a hit nor a miss, and does not refresh its age. */
+    bool HasOutput(const OutputKey& key) const EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
 
     std::shared_ptr<const oda::engine::CompiledModel> GetModel(const ModelKey& key) EXCLUSIVE_LOCKS_REQUIRED(!m_mutex);
     /** `bytes`: the weights file size (what the bound counts). */

@@ -631,6 +631,7 @@ bool ChainstateManager::ConnectBlock(const CBlock& block, BlockValidationState& 
     // outputs are trusted as claimed (oda/chain/executor.h).
     oda::chain::BlockOdaRules registry(state_view.RegistryCache(), undo.registry, static_cast<uint32_t>(height),
                                        consensus, m_oda_executor);
+    registry.Prefetch(block.vtx); // a block's infers of one model version run as one batch
     std::vector<std::unique_ptr<PrecomputedTxData>> txdata;
     std::vector<ScriptCheck> checks;
     CAmount fees = 0;

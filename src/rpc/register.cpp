@@ -12,5 +12,6 @@ void RegisterAllRPCCommands(CRPCTable& table)
     RegisterRawTransactionRPCCommands(table);
     RegisterNetRPCCommands(table);
     RegisterModelFilesRPCCommands(table);
+    RegisterOdaExecRPCCommands(table);
     RegisterModelRPCCommands(table);
 }

@@ -11,6 +11,8 @@ void RegisterBlockchainRPCCommands(CRPCTable& table);
 void RegisterNetRPCCommands(CRPCTable& table);
 /** Model file store commands (rpc/modelfiles.cpp). */
 void RegisterModelFilesRPCCommands(CRPCTable& table);
+/** ODA execution cache counters (rpc/oda_exec.cpp). */
+void RegisterOdaExecRPCCommands(CRPCTable& table);
 /** Model registry commands (rpc/models.cpp): getregistryinfo, listmodels, getmodel. */
 void RegisterModelRPCCommands(CRPCTable& table);
 /** Wallet commands (rpc/wallet.cpp, compiled into libodawallet.a when the wallet is built).

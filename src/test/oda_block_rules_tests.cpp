@@ -376,6 +376,36 @@ BOOST_AUTO_TEST_CASE(cache_hits_give_the_same_bits)
     BOOST_CHECK_EQUAL(after.datasets.entries, 1U);
 }
 
+BOOST_AUTO_TEST_CASE(prefetched_batch_gives_the_same_bits)
+{
+    Fixture f;
+    MemoryRegistry base;
+    f.Register(base);
+    std::vector<CTransactionRef> txs;
+    std::vector<std::vector<int8_t>> inputs;
+    for (int i = 0; i < 6; ++i) {
+        inputs.push_back({int8_t(i * 20 - 60), int8_t(7 - i), int8_t(i * i), int8_t(-3 * i)});
+        txs.push_back(f.InferTx(uint8_t(50 + i), inputs.back()));
+    }
+    txs.push_back(f.InferTx(60, {1, 2, 3})); // wrong size: skipped by the batch, invalid after
+    RegistryCache cache(&base);
+    RegistryUndo undo;
+    BlockOdaRules rules(cache, undo, 2, Params(), f.executor.get());
+    rules.Prefetch(txs);
+    const node::WorkCacheStats prefetched = f.executor->CacheStats();
+    BOOST_CHECK_EQUAL(prefetched.outputs.entries, inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        TxValidationState state;
+        BOOST_REQUIRE_MESSAGE(rules.ApplyTransaction(*txs[i], PayloadsOf(*txs[i]), state), state.ToString());
+        BOOST_CHECK(*rules.Infers()[i].output == f.Expected(inputs[i])); // batch == one by one
+    }
+    BOOST_CHECK_EQUAL(f.executor->CacheStats().outputs.hits, prefetched.outputs.hits + inputs.size());
+    BOOST_CHECK_EQUAL(f.executor->CacheStats().outputs.misses, prefetched.outputs.misses);
+    TxValidationState bad;
+    BOOST_CHECK(!rules.ApplyTransaction(*txs.back(), PayloadsOf(*txs.back()), bad));
+    BOOST_CHECK_EQUAL(bad.GetRejectReason(), "bad-oda-infer");
+}
+
 BOOST_AUTO_TEST_CASE(lru_is_bounded)
 {
     node::LruMap<int, int> lru(/*max_entries=*/3, /*max_cost=*/10);

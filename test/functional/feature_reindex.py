@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """-reindex and -reindex-chainstate rebuild exactly the same chain, UTXO set and model registry
-from the block files; -txindex makes confirmed transactions available to getrawtransaction."""
+from the block files (re-executing the model transactions on real files held by the node);
+-txindex makes confirmed transactions available to getrawtransaction."""
 from test_framework.address import taproot_address
 from test_framework.key import deterministic_key
 from test_framework.oda import add_model, oda_script, update_weights
+from test_framework.oda_model_files import ModelFiles, import_file
 from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error, wait_until
 
@@ -35,13 +37,22 @@ class ReindexTest(ODATestFramework):
         for _ in range(3):
             txs += [wallet.send_self_transfer() for _ in range(4)]
             wallet.generate(1)
+        # Real files: every node re-scores what add-model and update-weights claim.
+        files = ModelFiles(self.config["environment"]["BUILDDIR"], self.options.tmpdir + "/files")
+        arch, encoding, _ = files.architecture("mlp.json")
+        data = files.dataset("data.odad", [4], 40, 2, seed=2)
+        scored = sorted((files.score(arch, w, data), w) for w in (files.weights(arch, f"w{i}.odaw", i) for i in (1, 2)))
+        (score0, w0), (score1, w1) = scored
+        data_c, w0_c, w1_c = (import_file(node, p) for p in (data, w0, w1))
         owner = deterministic_key("model-owner").script_pubkey()
-        add = wallet.create_self_transfer_multi(outputs=[(owner, 10_000), (oda_script(add_model()), 0)])
+        payload = add_model(architecture=encoding, dataset=data_c, samples=40, weights=w0_c, score=score0,
+                            min_improvement=0)
+        add = wallet.create_self_transfer_multi(outputs=[(owner, 10_000), (oda_script(payload), 0)])
         node.sendrawtransaction(add["hex"])
         wallet.utxos.extend(add["new_utxos"])
         wallet.generate(1)
         update = wallet.create_self_transfer_multi(
-            outputs=[(oda_script(update_weights(add["txid"], ("55" * 32, 23), 50, wallet.script_pubkey)), 0)])
+            outputs=[(oda_script(update_weights(add["txid"], w1_c, score1, wallet.script_pubkey)), 0)])
         node.sendrawtransaction(update["hex"])
         wallet.utxos.extend(update["new_utxos"])
         wallet.generate(1)

@@ -6,7 +6,7 @@ payload, a false compute-unit total, a false claimed score (add-model and update
 royalty, a transaction over the compute limit. Each is rejected by submitblock with its reason, and
 sent over P2P its sender is disconnected (the block is invalid, not waiting). The correct block,
 built the same way with outputs from `oda-model infer`, is accepted; the node's own miner writes
-the same result payload."""
+the same result payload, from its execution cache, and leaves out a transaction whose file it lacks."""
 import copy
 
 from test_framework.blocktools import MiniWallet, add_witness_commitment, block_from_hex, create_block_for_node
@@ -133,7 +133,8 @@ class OdaInvalidBlocksTest(ODATestFramework):
         assert_equal(node.submitblock(good.serialize().hex()), None)
         assert_equal(node.getbestblockhash(), good.hash)
 
-        self.log.info("The node's miner writes the same outputs for the same work")
+        self.log.info("The node's miner writes the same outputs for the same work, from the execution cache")
+        before = node.getexecutioncacheinfo()["outputs"]
         for tx in infers:
             tx2 = self.build([(owner.script_pubkey, ROYALTY), (oda_script(infer(model, w0_c[0], inputs[infers.index(tx)])), 0)])
             node.sendrawtransaction(tx2.serialize().hex())
@@ -147,6 +148,26 @@ class OdaInvalidBlocksTest(ODATestFramework):
         for tx, out in zip(mined.vtx[1:], outs):
             payload = [o.script_pubkey for o in tx.vout if o.script_pubkey.startswith(b"\x6a\x04ODA1")][0]
             assert_equal(list(out[1]), by_input[payload[-4:]][1])
+        # Same model, version and inputs as the block connected above: assembly, the template
+        # check and the connection of the mined block each found the 3 outputs in the cache.
+        after = node.getexecutioncacheinfo()["outputs"]
+        assert_equal(after["misses"], before["misses"])
+        assert_equal(after["hits"], before["hits"] + 9)
+
+        self.log.info("Block assembly leaves out a transaction whose file the node lacks, and logs why")
+        unknown_weights = ("ab" * 32, 1234)
+        lacking = self.build([(owner.script_pubkey, OWNER_VALUE),
+                              (oda_script(add_model(architecture=encoding, dataset=data_c, samples=SAMPLES,
+                                                    weights=unknown_weights, score=score0, min_improvement=0)), 0)])
+        node.sendrawtransaction(lacking.serialize().hex())
+        self.wallet.rescan()
+        mined = block_from_hex(node.getblock(self.wallet.generate(1)[0], 0))
+        assert_equal(len(mined.vtx), 1)
+        assert_equal(coinbase_result(mined), None)  # no compute in the block: no result output
+        assert lacking.txid in node.getrawmempool()
+        with open(node.debug_log_path, encoding="utf8", errors="replace") as f:
+            log = f.read()
+        assert f"leaving out tx {lacking.txid}: oda-data-unavailable" in log
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include <oda/chain/tx_check.h>
 #include <script/standard.h>
 
+#include <deque>
 #include <limits>
 
 namespace oda::chain {
@@ -104,6 +105,36 @@ bool BlockOdaRules::ApplyTransaction(const CTransaction& tx, const std::vector<P
         }
     }
     return true;
+}
+
+void BlockOdaRules::Prefetch(const std::vector<CTransactionRef>& txs) const
+{
+    if (!m_executor) return;
+    // Stable storage for what the pending entries point at.
+    std::deque<Infer> infers;
+    std::deque<ModelRecord> records;
+    std::deque<ModelVersion> versions;
+    std::vector<OdaExecutor::PendingInference> pending;
+    for (const CTransactionRef& tx : txs) {
+        if (tx->IsCoinBase()) continue;
+        for (size_t n : OdaOutputIndices(*tx)) {
+            const std::optional<std::vector<uint8_t>> bytes = ExtractOdaPayload(tx->vout[n].script_pubkey);
+            Payload payload;
+            std::string error;
+            if (!bytes || !DecodeOdaPayload(*bytes, payload, error)) continue;
+            const auto* infer = std::get_if<Infer>(&payload);
+            if (!infer) continue;
+            std::optional<ModelRecord> record = m_registry.GetModel(infer->model_id);
+            std::optional<uint32_t> index = record ? m_registry.FindVersion(infer->model_id, infer->weights_version) : std::nullopt;
+            std::optional<ModelVersion> version = index ? m_registry.GetVersion(infer->model_id, *index) : std::nullopt;
+            if (!version) continue; // a model or version the block itself adds: run on its own
+            infers.push_back(*infer);
+            records.push_back(std::move(*record));
+            versions.push_back(std::move(*version));
+            pending.push_back({&records.back(), &versions.back(), &infers.back()});
+        }
+    }
+    if (!pending.empty()) m_executor->PrefetchInferences(pending);
 }
 
 std::optional<Result> CoinbaseResult(const CTransaction& coinbase)

@@ -73,6 +73,11 @@ public:
     {
     }
 
+    /** Before the transactions: hands the executor the block's infers on models and versions
+     *  already registered, so that it can run each model version's as one batch
+     *  (OdaExecutor::PrefetchInferences). Changes no verdict. */
+    void Prefetch(const std::vector<CTransactionRef>& txs) const;
+
     /** Checks and applies one non-coinbase transaction (rules 1-3). On failure the state says
      *  why and nothing of the transaction is counted (the registry cache may hold part of it:
      *  the caller discards it, or, for block assembly, uses a per-transaction layer). */

@@ -1,10 +1,10 @@
 // The seam between the registry rules (oda/chain/registry_rules.h) and model execution.
 //
 // Contextual ODA rules that need to run a model (re-scoring claimed weights, running an
-// inference) call an OdaExecutor. Nothing implements it yet: with no executor
-// (nullptr), scores are trusted as claimed and inferences are not run, exactly as the
-// -assumevalid path of doc/oda-protocol.md section 2.5 builds the registry from claims.
-// An implementation (the execution step) must be deterministic and answer:
+// inference) call an OdaExecutor; the node's is node/oda_executor.h (EngineExecutor). With
+// no executor (nullptr), scores and result outputs are trusted as claimed and inferences
+// are not run, as the -assumevalid path of doc/oda-protocol.md section 2.5 does.
+// An implementation must be deterministic and answer:
 //   VALID         the claim holds (score reproduced / inference ran within limits)
 //   INVALID       the claim is false: the transaction, and so its block, is invalid
 //                 ("bad-oda-score" for weights, "bad-oda-infer" for an inference)
@@ -41,6 +41,19 @@ public:
      *  block's result payload must carry for it, bit for bit. */
     virtual ExecOutcome RunInference(const uint256& model_id, const ModelRecord& model, const ModelVersion& version,
                                      const Infer& infer, OutputTensor& output, ExecReport& report) = 0;
+
+    /** One inference a block is expected to ask for (see PrefetchInferences). */
+    struct PendingInference {
+        const ModelRecord* model;
+        const ModelVersion* version;
+        const Infer* infer;
+    };
+    /** A hint before a block's transactions are applied: the inferences it will probably ask
+     *  RunInference for, so that an implementation can run those of one model version as one
+     *  batch. It has no verdict and changes no rule: RunInference still answers each
+     *  inference (an implementation may answer it from what the hint computed, which must
+     *  be the same bits). Default: nothing. */
+    virtual void PrefetchInferences(const std::vector<PendingInference>& pending) {}
 };
 
 } // namespace oda::chain
