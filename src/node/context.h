@@ -29,8 +29,10 @@ class ChainParams;
 class CTxMemPool;
 class MempoolChainSync;
 namespace node {
+class BlockDataWaiter;
 class ChainstateManager;
 class EngineExecutor;
+class InternalMiner;
 class TxIndex;
 class InferenceIndex;
 } // namespace node
@@ -73,6 +75,8 @@ struct NodeContext {
     //! (node/oda_executor.h). Used by validation and the mempool; reset before file_store.
     std::shared_ptr<node::EngineExecutor> oda_executor;
     std::shared_ptr<node::ChainstateManager> chainman;
+    //! Registers the files of blocks waiting for data and retries them (node/data_wait.h).
+    std::shared_ptr<node::BlockDataWaiter> data_waiter;
     //! -txindex (node/txindex.h; nullptr without it). Registered on chainman's signals.
     std::shared_ptr<node::TxIndex> txindex;
     //! Infer txid -> block and result position (node/inference_index.h; always on), for getinference.
@@ -80,6 +84,8 @@ struct NodeContext {
     std::shared_ptr<CTxMemPool> mempool;
     //! Keeps the mempool in step with the chain (registered on chainman's signals).
     std::shared_ptr<MempoolChainSync> mempool_sync;
+    //! -mine: the built-in miner (node/internal_miner.h; nullptr without it).
+    std::shared_ptr<node::InternalMiner> miner;
 
     //! Loaded wallets (wallet service; nullptr with -disablewallet or without the wallet build).
     std::shared_ptr<WalletManager> wallet_manager;

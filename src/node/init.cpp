@@ -1,6 +1,7 @@
 #include <node/init.h>
 
 #include <node/context.h>
+#include <node/internal_miner.h>
 #include <node/validation.h>
 #include <oda/engine/engine.h>
 #include <util/args.h>
@@ -189,6 +190,7 @@ struct StartedServices {
 void Shutdown(NodeContext& node, StartedServices& started, const fs::path& pid_file)
 {
     LogPrintf("Shutdown: In progress...\n");
+    if (node.miner) node.miner->Stop(); // no new blocks while the services stop
     for (auto it = started.after.rbegin(); it != started.after.rend(); ++it) {
         if ((*it)->interrupt) (*it)->interrupt(node);
     }
@@ -382,6 +384,7 @@ int AppMain(int argc, const char* const argv[], const std::vector<NodeService>& 
     if (ok && !node.ShutdownRequested() && !g_signal_shutdown) {
         for (const NodeService* s : started.before) if (s->on_ready) s->on_ready(node);
         for (const NodeService* s : started.after) if (s->on_ready) s->on_ready(node);
+        if (node.miner) node.miner->Start(); // -mine (node/internal_miner.h)
         LogPrintf("init message: Done loading\n");
     }
 

@@ -9,6 +9,8 @@
 
 #include <consensus/chainparams.h>
 #include <node/context.h>
+#include <node/data_wait.h>
+#include <node/internal_miner.h>
 #include <node/mempool_init.h>
 #include <node/inference_index.h>
 #include <node/oda_executor.h>
@@ -60,6 +62,7 @@ void AddNodeSubsystemArgs(ArgsManager& args)
     args.AddArg("-testfaultinject=<point>", "Make one kind of write fail after start-up, to test fatal-error handling: blockwrite, undowrite, coinsflush, diskspace (tests only)",
                 ArgsManager::ALLOW_ANY | ArgsManager::DEBUG_ONLY, OptionsCategory::DEBUG_TEST);
     AddMempoolArgs(args);
+    node::AddMinerArgs(args);
 }
 
 bool StartNodeSubsystems(NodeContext& node, std::string& error)
@@ -100,10 +103,17 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
               static_cast<long long>(dbcache_mb), par, txindex ? 1 : 0);
 
     auto chainman = std::make_shared<node::ChainstateManager>(*node.chainparams, opts);
-    // Before Load: blocks replayed or reindexed at start-up are executed too.
+    // Before Load: blocks replayed or reindexed at start-up are executed too, and blocks found
+    // waiting for files at start-up register them.
     chainman->SetOdaExecutor(node.oda_executor.get());
-    if (!chainman->Load(error)) return false;
+    auto data_waiter = std::make_shared<node::BlockDataWaiter>(*chainman, *node.file_store);
+    data_waiter->Start();
+    if (!chainman->Load(error)) {
+        data_waiter->Stop();
+        return false;
+    }
     node.chainman = std::move(chainman);
+    node.data_waiter = std::move(data_waiter);
     if (txindex) {
         // -reindex / -reindex-chainstate rebuild the index with the chainstate.
         auto index = std::make_shared<node::TxIndex>(
@@ -118,11 +128,17 @@ bool StartNodeSubsystems(NodeContext& node, std::string& error)
         if (!index->Start(error)) return false;
         node.inference_index = std::move(index);
     }
-    return StartMempool(node, error);
+    if (!StartMempool(node, error)) return false;
+    // -mine: created (options checked) here, started by init once every service runs.
+    return node::CreateInternalMiner(node, error);
 }
 
 void StopNodeSubsystems(NodeContext& node)
 {
+    if (node.miner) {
+        node.miner->Stop(); // before the mempool and chainstate it uses
+        node.miner.reset();
+    }
     StopMempool(node);
     if (node.inference_index) {
         node.inference_index->Stop();
@@ -131,6 +147,10 @@ void StopNodeSubsystems(NodeContext& node)
     if (node.txindex) {
         node.txindex->Stop(); // applies what is still queued, then unregisters
         node.txindex.reset();
+    }
+    if (node.data_waiter) {
+        node.data_waiter->Stop(); // a retry in progress finishes first
+        node.data_waiter.reset();
     }
     if (node.chainman) {
         node.chainman->FlushStateToDisk(node::FlushMode::ALWAYS);

@@ -786,7 +786,8 @@ bool ChainstateManager::ReadUndo(const CBlockIndex* index, BlockUndo& undo, std:
 }
 
 bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* index, std::shared_ptr<const CBlock> block,
-                                   std::vector<std::shared_ptr<const CBlock>>& connected)
+                                   std::vector<std::shared_ptr<const CBlock>>& connected,
+                                   std::vector<oda::chain::Commitment>* missing_files)
 {
     if (!block) {
         auto loaded = std::make_shared<CBlock>();
@@ -797,7 +798,7 @@ bool ChainstateManager::ConnectTip(BlockValidationState& state, CBlockIndex* ind
     BlockUndo undo;
     {
         StateCache view(m_state_tip.get());
-        const bool connected_ok = ConnectBlock(*block, state, index, view, undo);
+        const bool connected_ok = ConnectBlock(*block, state, index, view, undo, missing_files);
         // The verdict of full validation, however long after the block arrived (a system
         // error is no verdict on the block).
         if (connected_ok || state.IsInvalid()) m_signals.BlockChecked(block, state);
@@ -912,17 +913,34 @@ void ChainstateManager::PruneCandidates()
 
 CBlockIndex* ChainstateManager::FindMostWorkChain()
 {
-    while (!m_candidates.empty()) {
-        CBlockIndex* best = *m_candidates.begin();
+    // Blocks found (in this call) to lie on a waiting block: a walk that reaches one stops, so
+    // many candidates above one waiting block cost one walk, not one each.
+    std::set<const CBlockIndex*> behind_waiting;
+    for (auto it = m_candidates.begin(); it != m_candidates.end();) {
+        CBlockIndex* best = *it;
         bool usable = true;
+        bool waits = false;
+        std::vector<const CBlockIndex*> walked;
         for (CBlockIndex* walk = best; walk && !m_chain.Contains(walk); walk = walk->pprev) {
             if ((walk->status & BLOCK_FAILED_MASK) || !walk->HaveData()) {
                 usable = false;
                 break;
             }
+            if (SkipsWaiting(walk) || behind_waiting.count(walk)) {
+                waits = true;
+                break;
+            }
+            if (!m_waiting.empty()) walked.push_back(walk);
+        }
+        if (waits) {
+            behind_waiting.insert(walked.begin(), walked.end());
+            // Like a block without data, but it stays a candidate: its chain is tried again
+            // when the files arrive (RetryWaitingBlocks).
+            ++it;
+            continue;
         }
         if (usable) return best;
-        m_candidates.erase(best);
+        it = m_candidates.erase(it);
     }
     return nullptr;
 }
@@ -942,7 +960,16 @@ bool ChainstateManager::ActivateBestChainStep(BlockValidationState& state, CBloc
     std::reverse(path.begin(), path.end());
     for (CBlockIndex* index : path) {
         std::vector<std::shared_ptr<const CBlock>> connected;
-        if (!ConnectTip(state, index, nullptr, connected)) {
+        std::vector<oda::chain::Commitment> missing;
+        if (!ConnectTip(state, index, nullptr, connected, &missing)) {
+            if (state.IsInvalid() && state.GetResult() == BlockValidationResult::BLOCK_DATA_UNAVAILABLE) {
+                // Neither valid nor invalid: the block waits (no failure flag, nothing
+                // persisted) and the caller looks for the best chain that avoids it.
+                BlockWaitsForData(index, state, std::move(missing));
+                state = BlockValidationState();
+                invalid_found = true;
+                break;
+            }
             if (state.IsInvalid()) {
                 InvalidBlockFound(index, state);
                 state = BlockValidationState();
@@ -951,6 +978,7 @@ bool ChainstateManager::ActivateBestChainStep(BlockValidationState& state, CBloc
             }
             return false; // system error
         }
+        if (m_waiting.count(index)) StopWaiting(index, "connected");
         // Stop (the caller releases the lock) once the budget is spent, but never while the
         // tip has no more work than before the step: other threads must not see a reorg
         // half done, below the chain they saw last.
@@ -1038,6 +1066,7 @@ bool ChainstateManager::ActivateBestChainLocked(BlockValidationState& state, int
     }
     // A step never ends inside a reorg (see ActivateBestChainStep): the reorg is complete.
     NotifyDisconnected(disconnected);
+    ForgetStaleWaiting();
     return true;
 }
 
@@ -1071,6 +1100,121 @@ bool ChainstateManager::InvalidateBlock(BlockValidationState& state, CBlockIndex
     if (!ActivateBestChain(state)) return false;
     FlushStateToDisk(FlushMode::ALWAYS);
     return true;
+}
+
+// ------------------------------------------------------------ waiting for data
+
+namespace {
+std::string FilesToString(const std::vector<oda::chain::Commitment>& files)
+{
+    std::string out;
+    for (const auto& c : files) {
+        if (!out.empty()) out += ", ";
+        // Pieces roots in storage byte order, as doc/oda-protocol.md section 2.1 shows them.
+        out += strprintf("%s (%llu bytes)", c.pieces_root.ToHexBytes().c_str(), static_cast<unsigned long long>(c.file_size));
+    }
+    return out.empty() ? "none reported" : out;
+}
+} // namespace
+
+void ChainstateManager::BlockWaitsForData(CBlockIndex* index, const BlockValidationState& state,
+                                          std::vector<oda::chain::Commitment> missing)
+{
+    WaitEntry& entry = m_waiting[index];
+    const bool again = !entry.block.hash.IsNull();
+    const std::vector<oda::chain::Commitment> before = entry.block.missing;
+    entry.block.hash = index->GetBlockHash();
+    entry.block.height = index->height;
+    entry.block.missing = std::move(missing);
+    entry.block.reason = state.ToString();
+    entry.retry = false;
+    LogPrintf("Block %s at height %d %s for data: missing files %s (%s)\n", index->GetBlockHash().GetHex().c_str(),
+              index->height, again ? "still waits" : "waits", FilesToString(entry.block.missing).c_str(),
+              entry.block.reason.c_str());
+    if (!m_wait_handler.on_wait) return;
+    if (again) {
+        // Files no longer lacked are released; the new list is registered.
+        WaitingBlock gone = entry.block;
+        gone.missing.clear();
+        for (const auto& c : before) {
+            if (std::find(entry.block.missing.begin(), entry.block.missing.end(), c) == entry.block.missing.end()) {
+                gone.missing.push_back(c);
+            }
+        }
+        if (!gone.missing.empty() && m_wait_handler.on_release) m_wait_handler.on_release(gone);
+    }
+    m_wait_handler.on_wait(entry.block);
+}
+
+void ChainstateManager::StopWaiting(const CBlockIndex* index, const char* why)
+{
+    auto it = m_waiting.find(index);
+    if (it == m_waiting.end()) return;
+    const WaitingBlock block = std::move(it->second.block);
+    m_waiting.erase(it);
+    LogPrintf("Block %s at height %d no longer waits for data: %s\n", block.hash.GetHex().c_str(), block.height, why);
+    if (m_wait_handler.on_release) m_wait_handler.on_release(block);
+}
+
+bool ChainstateManager::SkipsWaiting(const CBlockIndex* index) const
+{
+    auto it = m_waiting.find(index);
+    return it != m_waiting.end() && !it->second.retry;
+}
+
+void ChainstateManager::ForgetStaleWaiting()
+{
+    std::vector<std::pair<const CBlockIndex*, const char*>> stale;
+    for (const auto& [index, entry] : m_waiting) {
+        if (index->status & BLOCK_FAILED_MASK) {
+            stale.emplace_back(index, "invalidated");
+            continue;
+        }
+        bool through = false;
+        for (const CBlockIndex* c : m_candidates) {
+            if (c->height >= index->height && c->GetAncestor(index->height) == index) {
+                through = true;
+                break;
+            }
+        }
+        if (!through) stale.emplace_back(index, "no longer on a candidate chain");
+    }
+    for (const auto& [index, why] : stale) StopWaiting(index, why);
+}
+
+std::vector<WaitingBlock> ChainstateManager::GetWaitingBlocks() const
+{
+    LOCK(m_cs);
+    std::vector<WaitingBlock> out;
+    for (const auto& [index, entry] : m_waiting) out.push_back(entry.block);
+    std::sort(out.begin(), out.end(), [](const WaitingBlock& a, const WaitingBlock& b) {
+        return a.height != b.height ? a.height < b.height : a.hash < b.hash;
+    });
+    return out;
+}
+
+std::optional<WaitingBlock> ChainstateManager::WaitingFor(const CBlockIndex* index) const
+{
+    if (m_waiting.empty()) return std::nullopt;
+    for (const CBlockIndex* walk = index; walk && !m_chain.Contains(walk); walk = walk->pprev) {
+        auto it = m_waiting.find(walk);
+        if (it != m_waiting.end()) return it->second.block;
+    }
+    return std::nullopt;
+}
+
+bool ChainstateManager::RetryWaitingBlocks(BlockValidationState& state)
+{
+    {
+        LOCK(m_cs);
+        if (m_waiting.empty()) return true;
+        for (auto& [index, entry] : m_waiting) {
+            entry.retry = true;
+            LogPrintf("Block %s at height %d resumes: connecting it again (a file arrived)\n",
+                      entry.block.hash.GetHex().c_str(), entry.block.height);
+        }
+    }
+    return ActivateBestChain(state);
 }
 
 bool ChainstateManager::ReconsiderBlock(BlockValidationState& state, CBlockIndex* index)
@@ -1140,6 +1284,8 @@ std::vector<ChainTip> ChainstateManager::GetChainTips() const
             t.status = "active";
         } else if (tip->status & BLOCK_FAILED_MASK) {
             t.status = "invalid";
+        } else if ((t.waiting = WaitingFor(tip))) {
+            t.status = "waiting-for-data";
         } else if (!tip->chain_tx) {
             t.status = "headers-only";
         } else if (tip->IsValid(BLOCK_VALID_SCRIPTS)) {

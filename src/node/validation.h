@@ -110,10 +110,34 @@ struct ScriptCheck {
 enum class FlushMode { IF_NEEDED, PERIODIC, ALWAYS };
 enum class DisconnectResult { OK, UNCLEAN, FAILED };
 
+/** A block that cannot be judged yet because the node lacks files its ODA transactions need
+ *  (doc/oda-protocol.md section 5): neither valid nor invalid. */
+struct WaitingBlock {
+    uint256 hash;
+    int height{0};
+    std::vector<oda::chain::Commitment> missing; //!< the files the executor lacked (first-seen order)
+    std::string reason;                          //!< ConnectBlock's message (which transaction)
+};
+
+/** Told when a block starts or stops waiting for files (ChainstateManager::SetDataWaitHandler).
+ *  Both are called with Mutex() held and must not call back into the manager (they register
+ *  and release the files with the file store, whose lock comes after Mutex()). */
+struct DataWaitHandler {
+    /** The block waits for `missing` (called again with the new list when a retry still lacks
+     *  a file). A file may have arrived while the block was being connected: the handler then
+     *  schedules RetryWaitingBlocks on another thread (never calls it from here). */
+    std::function<void(const WaitingBlock&)> on_wait;
+    /** The block stopped waiting: it connected, was found invalid, or left the candidates. */
+    std::function<void(const WaitingBlock&)> on_release;
+};
+
 struct ChainTip {
     const CBlockIndex* index;
     int branch_length;
-    std::string status; //!< "active", "valid-fork", "valid-headers", "headers-only", "invalid"
+    /** "active", "valid-fork", "valid-headers", "headers-only", "invalid", or
+     *  "waiting-for-data" (the tip or one of its ancestors off the active chain waits). */
+    std::string status;
+    std::optional<WaitingBlock> waiting; //!< status "waiting-for-data": the block that waits
 };
 
 class ChainstateManager
@@ -157,6 +181,26 @@ public:
     static constexpr int MAX_BLOCKS_PER_STEP = 8;
     /** Tests only: called after every ActivateBestChain step, with Mutex() NOT held. */
     void SetActivateStepHookForTest(std::function<void()> hook) { m_step_hook = std::move(hook); }
+
+    /** The waiting state (doc/oda-protocol.md section 5). A block whose connection reports
+     *  BLOCK_DATA_UNAVAILABLE is neither marked failed nor persisted: it is kept in memory with
+     *  its missing files, it and its descendants stay candidates, and chain selection skips
+     *  any chain through it (as through a block without data) until RetryWaitingBlocks(). A
+     *  more-work chain of other blocks still wins; a block that leaves the candidates (less
+     *  work than the tip, or invalidated) stops waiting. After a restart nothing waits: the
+     *  start-up activation connects the block again and finds its files missing again. */
+    std::vector<WaitingBlock> GetWaitingBlocks() const; // takes the lock (callers may hold it)
+    /** The waiting block at or below `index` off the active chain, if any. */
+    std::optional<WaitingBlock> WaitingFor(const CBlockIndex* index) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** Lets every waiting block be connected again (a file arrived), then activates the best
+     *  chain. Blocks still lacking a file wait again (their missing list updated). */
+    bool RetryWaitingBlocks(BlockValidationState& state) LOCKS_EXCLUDED(m_cs, m_activate_mutex);
+    /** Set before Load() (blocks found waiting at start-up are reported too); empty = none. */
+    void SetDataWaitHandler(DataWaitHandler handler) LOCKS_EXCLUDED(m_cs)
+    {
+        LOCK(m_cs);
+        m_wait_handler = std::move(handler);
+    }
 
     /** Marks a block (and its descendants) invalid, moving the tip off it. */
     bool InvalidateBlock(BlockValidationState& state, CBlockIndex* index) LOCKS_EXCLUDED(m_cs, m_activate_mutex);
@@ -268,6 +312,14 @@ private:
     std::unique_ptr<StateCache> m_state_tip GUARDED_BY(m_cs);
     std::unique_ptr<CheckQueue<ScriptCheck>> m_check_queue GUARDED_BY(m_cs);
     oda::chain::OdaExecutor* m_oda_executor GUARDED_BY(m_cs){nullptr};
+    /** Blocks waiting for files (memory only, see GetWaitingBlocks). `retry`: may be connected
+     *  again (RetryWaitingBlocks); until then chain selection skips chains through it. */
+    struct WaitEntry {
+        WaitingBlock block;
+        bool retry{false};
+    };
+    std::map<const CBlockIndex*, WaitEntry> m_waiting GUARDED_BY(m_cs);
+    DataWaitHandler m_wait_handler GUARDED_BY(m_cs);
     size_t m_coins_cache_bytes GUARDED_BY(m_cs){0};
     std::atomic<bool> m_fatal{false};
     mutable ::Mutex m_fatal_mutex;
@@ -308,7 +360,8 @@ private:
                      bool force_processing, const FlatFilePos* known_pos, bool* new_block) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void ReceivedBlockTransactions(const CBlock& block, CBlockIndex* index, const FlatFilePos& pos) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     bool ConnectTip(BlockValidationState& state, CBlockIndex* index, std::shared_ptr<const CBlock> block,
-                    std::vector<std::shared_ptr<const CBlock>>& connected) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+                    std::vector<std::shared_ptr<const CBlock>>& connected,
+                    std::vector<oda::chain::Commitment>* missing_files = nullptr) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     bool DisconnectTip(BlockValidationState& state, std::vector<CTransactionRef>* disconnected_txs) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     CBlockIndex* FindMostWorkChain() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     /** Moves the tip towards target; stops early once `budget` connected blocks are used up
@@ -318,6 +371,15 @@ private:
                                const CBlockIndex* step_start) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void InvalidBlockFound(CBlockIndex* index, const BlockValidationState& state) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void InvalidChainFound(CBlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** ConnectTip reported BLOCK_DATA_UNAVAILABLE: the block waits (logged, handler told). */
+    void BlockWaitsForData(CBlockIndex* index, const BlockValidationState& state,
+                           std::vector<oda::chain::Commitment> missing) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** The block stopped waiting (`why` is logged); tells the handler. */
+    void StopWaiting(const CBlockIndex* index, const char* why) EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** Does chain selection skip `index` (it waits and is not due for a retry)? */
+    bool SkipsWaiting(const CBlockIndex* index) const EXCLUSIVE_LOCKS_REQUIRED(m_cs);
+    /** Drops waiting blocks that failed or that no candidate goes through any more. */
+    void ForgetStaleWaiting() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void PruneCandidates() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void RebuildCandidates() EXCLUSIVE_LOCKS_REQUIRED(m_cs);
     void SetDirty(CBlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_cs) { m_dirty_index.insert(index); }

@@ -35,7 +35,10 @@
 // - BlockChecked(block, state): once for every block whose full validation
 //   finished (connected as part of the chain, or found invalid), even when the
 //   verdict comes long after the block arrived; the peer manager uses it to
-//   punish the peer that sent an invalid block.
+//   punish the peer that sent an invalid block. A state IsInvalid() with
+//   BLOCK_DATA_UNAVAILABLE is no verdict: the block waits for a model file
+//   (ChainstateManager::GetWaitingBlocks) and is checked again when it arrives,
+//   so BlockChecked can come more than once for it; nobody may be punished for it.
 // - CBlockIndex pointers stay valid for the ChainstateManager's lifetime, so
 //   queued observers may keep them.
 // - Observers must be unregistered before they are destroyed. Unregister()

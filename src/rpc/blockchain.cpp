@@ -68,6 +68,15 @@ json getdifficulty(const JSONRPCRequest& request)
     return GetDifficulty(chainman.ActiveTip()->bits);
 }
 
+/** A block waiting for data: hash, height, its missing files (pieces roots in storage byte
+ *  order, doc/oda-protocol.md section 2.1) and why (which transaction). */
+json WaitingToJSON(const node::WaitingBlock& w)
+{
+    json files = json::array();
+    for (const auto& c : w.missing) files.push_back(CommitmentToJSON(c));
+    return json{{"hash", w.hash.GetHex()}, {"height", w.height}, {"missing_files", files}, {"reason", w.reason}};
+}
+
 json getblockchaininfo(const JSONRPCRequest& request)
 {
     auto& chainman = EnsureChainman(request);
@@ -88,6 +97,10 @@ json getblockchaininfo(const JSONRPCRequest& request)
     out["chainwork"] = tip->chain_work.GetHex();
     out["size_on_disk"] = chainman.SizeOnDisk();
     out["pruned"] = false;
+    json waiting = json::array();
+    for (const node::WaitingBlock& w : chainman.GetWaitingBlocks()) waiting.push_back(WaitingToJSON(w));
+    out["waiting_for_data_count"] = waiting.size();
+    out["waiting_for_data"] = waiting;
     out["warnings"] = "";
     return out;
 }
@@ -131,10 +144,18 @@ json getchaintips(const JSONRPCRequest& request)
     auto& chainman = EnsureChainman(request);
     json out = json::array();
     for (const node::ChainTip& tip : chainman.GetChainTips()) {
-        out.push_back(json{{"height", tip.index->height},
-                           {"hash", tip.index->GetBlockHash().GetHex()},
-                           {"branchlen", tip.branch_length},
-                           {"status", tip.status}});
+        json t{{"height", tip.index->height},
+               {"hash", tip.index->GetBlockHash().GetHex()},
+               {"branchlen", tip.branch_length},
+               {"status", tip.status}};
+        if (tip.waiting) {
+            // The block that waits may be the tip or one of its ancestors on this branch.
+            t["waiting_block"] = tip.waiting->hash.GetHex();
+            json files = json::array();
+            for (const auto& c : tip.waiting->missing) files.push_back(CommitmentToJSON(c));
+            t["missing_files"] = files;
+        }
+        out.push_back(t);
     }
     return out;
 }
@@ -264,7 +285,11 @@ void RegisterBlockchainRPCCommands(CRPCTable& table)
     table.AppendCommand({cat, "getblockchaininfo", &getblockchaininfo,
                          RPCHelp{"getblockchaininfo", "Returns an object containing various state info regarding blockchain processing.", {},
                                  "{ \"chain\", \"blocks\", \"headers\", \"bestblockhash\", \"difficulty\", \"time\", \"mediantime\",\n"
-                                 "  \"verificationprogress\", \"initialblockdownload\", \"chainwork\", \"size_on_disk\", \"pruned\", \"warnings\" }",
+                                 "  \"verificationprogress\", \"initialblockdownload\", \"chainwork\", \"size_on_disk\", \"pruned\",\n"
+                                 "  \"waiting_for_data_count\", \"waiting_for_data\": [{\"hash\", \"height\", \"missing_files\": [{\"pieces_root\", \"file_size\"}], \"reason\"}],\n"
+                                 "  \"warnings\" }\n"
+                                 "waiting_for_data: blocks that can be judged only once the node has these model files\n"
+                                 "(doc/oda-protocol.md section 5); pieces roots in storage byte order.",
                                  HelpExampleCli("getblockchaininfo", "") + HelpExampleRpc("getblockchaininfo", "")}});
     table.AppendCommand({cat, "getblockheader", &getblockheader,
                          RPCHelp{"getblockheader", "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\n"
@@ -281,7 +306,9 @@ void RegisterBlockchainRPCCommands(CRPCTable& table)
                                  HelpExampleCli("getblock", "\"<hash>\"") + HelpExampleRpc("getblock", "\"<hash>\"")}});
     table.AppendCommand({cat, "getchaintips", &getchaintips,
                          RPCHelp{"getchaintips", "Return information about all known tips in the block tree, including the main chain as well as orphaned branches.", {},
-                                 "[{\"height\", \"hash\", \"branchlen\", \"status\"}, ...]  status: active, valid-fork, valid-headers, headers-only, invalid",
+                                 "[{\"height\", \"hash\", \"branchlen\", \"status\"}, ...]  status: active, valid-fork, valid-headers, headers-only, invalid,\n"
+                                 "waiting-for-data (the tip or a block below it on the branch lacks a model file: neither valid nor invalid;\n"
+                                 "then also \"waiting_block\": hash and \"missing_files\": [{\"pieces_root\", \"file_size\"}], roots in storage byte order)",
                                  HelpExampleCli("getchaintips", "") + HelpExampleRpc("getchaintips", "")}});
     table.AppendCommand({cat, "gettxout", &gettxout,
                          RPCHelp{"gettxout", "Returns details about an unspent transaction output.",

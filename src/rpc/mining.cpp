@@ -10,13 +10,18 @@
 #include <node/context.h>
 #include <node/miner.h>
 #include <node/validation.h>
+#include <oda/chain/compute_units.h>
+#include <oda/chain/registry_rules.h>
+#include <oda/chain/tx_check.h>
 #include <rpc/core_write.h>
 #include <rpc/protocol.h>
 #include <rpc/server.h>
 #include <rpc/util.h>
 #include <script/address.h>
+#include <script/standard.h>
 #include <streams.h>
 
+#include <cstdint>
 #include <cstdio>
 
 using nlohmann::json;
@@ -42,11 +47,16 @@ json HashesToJSON(const std::vector<uint256>& hashes)
     return a;
 }
 
+/** submitblock / proposal answer for a block that cannot be judged until the node has a model
+ *  file (doc/oda-protocol.md section 5): neither accepted nor invalid (doc/mining.md). */
+constexpr const char* WAITING_FOR_DATA_RESULT = "inconclusive-waiting-for-data";
+
 /** BIP 22 result for a rejected or accepted block. */
 json BIP22Result(const BlockValidationState& state)
 {
     if (state.IsValid()) return nullptr;
     if (state.IsError()) throw JSONRPCError(RPC_VERIFY_ERROR, state.ToString());
+    if (state.GetResult() == BlockValidationResult::BLOCK_DATA_UNAVAILABLE) return WAITING_FOR_DATA_RESULT;
     std::string reason = state.GetRejectReason();
     return reason.empty() ? json("rejected") : json(reason);
 }
@@ -83,9 +93,71 @@ json getmininginfo(const JSONRPCRequest& request)
     return o;
 }
 
-json TemplateToJSON(const node::ChainstateManager& chainman, const BlockTemplate& t)
+/** Compute units of each non-coinbase transaction of the template (doc/oda-protocol.md section 4),
+ *  each on the registry after the transactions before it, as block connection counts them. */
+std::vector<int64_t> TemplateComputeUnits(node::ChainstateManager& chainman, const BlockTemplate& t)
 {
     const CBlock& block = t.block;
+    std::vector<int64_t> out(block.vtx.size() > 0 ? block.vtx.size() - 1 : 0, 0);
+    LOCK(chainman.Mutex());
+    oda::chain::RegistryCache registry(&chainman.RegistryTip());
+    oda::chain::RegistryUndo undo;
+    // No executor: only the registry's bookkeeping is needed here (the template was validated).
+    oda::chain::RegistryBlockApplier applier(registry, undo, static_cast<uint32_t>(t.height), nullptr);
+    for (size_t i = 1; i < block.vtx.size(); ++i) {
+        std::vector<oda::chain::Payload> payloads;
+        TxValidationState state;
+        if (!oda::chain::CheckOdaTransaction(*block.vtx[i], state, chainman.Consensus(), &payloads)) continue;
+        std::string error;
+        out[i - 1] = oda::chain::TransactionComputeUnits(payloads, registry, error).value_or(0);
+        if (!applier.ApplyTransaction(*block.vtx[i], payloads, state)) break; // (cannot happen: validated)
+    }
+    return out;
+}
+
+/** The coinbase's ODA outputs of the assembled template (the result payload, doc/oda-protocol.md
+ *  section 2.2 kind 4) that an external miner copies into its own coinbase, and the block's
+ *  compute units (doc/mining.md). */
+json CoinbaseOdaToJSON(const ConsensusParams& consensus, const BlockTemplate& t, int64_t tx_compute_units)
+{
+    json outputs = json::array();
+    std::optional<int64_t> claimed;
+    const CTransaction& coinbase = *t.block.vtx[0];
+    std::vector<oda::chain::Payload> payloads;
+    TxValidationState state;
+    const bool decoded = oda::chain::CheckOdaTransaction(coinbase, state, consensus, &payloads);
+    size_t next_payload = 0;
+    for (size_t n = 0; n < coinbase.vout.size(); ++n) {
+        const CTxOut& out = coinbase.vout[n];
+        if (!HasOdaTag(out.script_pubkey)) continue;
+        json o = json::object();
+        o["index"] = n;
+        o["script"] = HexStr(out.script_pubkey);
+        o["value"] = out.value;
+        if (decoded && next_payload < payloads.size()) {
+            const oda::chain::Payload& p = payloads[next_payload++];
+            o["kind"] = oda::chain::PayloadKindName(oda::chain::KindOf(p));
+            if (const auto* r = std::get_if<oda::chain::Result>(&p)) {
+                claimed = r->compute_units;
+                o["results"] = r->outputs.size();
+            }
+        }
+        outputs.push_back(o);
+    }
+    json o = json::object();
+    o["coinbase_outputs"] = outputs;
+    // The result payload's claim is what the block commits to; without one, the transactions' sum.
+    o["computeunits"] = claimed.value_or(tx_compute_units);
+    o["max_block_computeunits"] = consensus.max_block_compute_units;
+    return o;
+}
+
+json TemplateToJSON(node::ChainstateManager& chainman, const BlockTemplate& t)
+{
+    const CBlock& block = t.block;
+    const std::vector<int64_t> cu = TemplateComputeUnits(chainman, t);
+    int64_t total_cu = 0;
+    for (int64_t c : cu) total_cu = c > INT64_MAX - total_cu ? INT64_MAX : total_cu + c; // saturating, as the rules
     json txs = json::array();
     for (size_t i = 1; i < block.vtx.size(); ++i) {
         const CTransaction& tx = *block.vtx[i];
@@ -99,6 +171,7 @@ json TemplateToJSON(const node::ChainstateManager& chainman, const BlockTemplate
         e["fee"] = t.tx_fees[i - 1];
         e["sigops"] = 0;
         e["weight"] = t.tx_weights[i - 1];
+        e["computeunits"] = cu[i - 1];
         txs.push_back(e);
     }
     json o = json::object();
@@ -123,6 +196,7 @@ json TemplateToJSON(const node::ChainstateManager& chainman, const BlockTemplate
     o["bits"] = BitsHex(block.bits);
     o["height"] = t.height;
     o["default_witness_commitment"] = HexStr(t.witness_commitment);
+    o["oda"] = CoinbaseOdaToJSON(chainman.Consensus(), t, total_cu);
     return o;
 }
 
@@ -202,6 +276,7 @@ json submitblock(const JSONRPCRequest& request)
         LOCK(chainman.Mutex());
         if (const node::CBlockIndex* index = chainman.LookupBlockIndex(hash)) {
             if (index->status & node::BLOCK_FAILED_MASK) return "duplicate-invalid";
+            if (index->HaveData() && chainman.WaitingFor(index)) return WAITING_FOR_DATA_RESULT;
             if (index->HaveData()) return "duplicate";
         }
     }
@@ -218,6 +293,9 @@ json submitblock(const JSONRPCRequest& request)
     if (index && (index->status & node::BLOCK_FAILED_MASK)) {
         return state.GetRejectReason().empty() ? json("rejected") : json(state.GetRejectReason());
     }
+    // It (or a block below it) waits for a model file: stored, never marked invalid, connected
+    // once the file arrives (getchaintips shows it as waiting-for-data).
+    if (index && chainman.WaitingFor(index)) return WAITING_FOR_DATA_RESULT;
     // Stored but not connected (not on the most-work chain): neither accepted nor rejected yet.
     if (!index || !chainman.ActiveChain().Contains(index)) return "inconclusive";
     return nullptr;
@@ -306,14 +384,20 @@ void RegisterMiningRPCCommands(CRPCTable& t)
                              "Returns data needed to construct a block to work on (BIP 22, BIP 23, BIP 145).\n"
                              "With {\"mode\": \"proposal\", \"data\": hex} checks a block proposal instead.",
                              {{"template_request", A::Type::OBJ, A::OPTIONAL, "{\"mode\": \"template\"|\"proposal\", \"rules\": [\"segwit\"], \"data\": hex}", "{}"}},
-                             "BIP 22 template object, or for proposals null / a reject reason",
+                             "BIP 22 template object, or for proposals null / a reject reason (\"inconclusive-waiting-for-data\" when\n"
+                             "a model file is missing). ODA additions (doc/mining.md): each transaction has \"computeunits\"; \"oda\":\n"
+                             "{\"coinbase_outputs\": [{\"index\", \"script\", \"value\", \"kind\", \"results\"}] (copy them into the\n"
+                             "coinbase, in this order, for exactly this transaction list), \"computeunits\" (the block's),\n"
+                             "\"max_block_computeunits\"}",
                              HelpExampleCli("getblocktemplate", "'{\"rules\": [\"segwit\"]}'") +
                                  HelpExampleRpc("getblocktemplate", "{\"rules\": [\"segwit\"]}")}});
     t.AppendCommand({"mining", "submitblock", &submitblock,
                      RPCHelp{"submitblock", "Attempts to submit new block to network (BIP 22).",
                              {{"hexdata", A::Type::STR_HEX, A::REQUIRED, "the hex-encoded block data to submit"},
                               {"dummy", A::Type::ANY, A::OPTIONAL, "dummy value, for compatibility with BIP22. This value is ignored."}},
-                             "null if accepted, else a string: \"duplicate\", \"duplicate-invalid\", \"inconclusive\" or the reject reason",
+                             "null if accepted, else a string: \"duplicate\", \"duplicate-invalid\", \"inconclusive\" (stored, not on the best chain),\n"
+                             "\"inconclusive-waiting-for-data\" (stored, not invalid: it or a block below it needs a model file the node lacks;\n"
+                             "it connects when the file arrives, see getchaintips) or the reject reason",
                              HelpExampleCli("submitblock", "\"mydata\"") + HelpExampleRpc("submitblock", "\"mydata\"")}});
     t.AppendCommand({"generating", "generatetoaddress", &generatetoaddress,
                      RPCHelp{"generatetoaddress", "Mine blocks immediately to a specified address (before the RPC call returns)",
