@@ -9,9 +9,12 @@ type and the part of its answer that matters:
   - the miner pays alice; the transaction is relayed to alice's mempool and confirmed by a block;
   - alice pays part of it back at an explicit fee rate; both balances are shown;
   - a model is trained, quantized and scored with the integer consensus engine;
-  - its weights and test dataset go into both nodes' model file stores (importmodelfile), and
-    an add-model transaction registers it on chain; both nodes re-score the weights while
-    connecting the block and show the same registry.
+  - the miner's wallet registers it on chain (addmodel); alice's node, lacking the files, holds
+    the block as waiting-for-data until she imports them, then re-scores the weights itself;
+  - alice pays for inferences; the miner puts their outputs in its block, every node re-runs
+    them; predicted and real labels are printed;
+  - alice trains the model further and submits the better weights (updateweights): both nodes
+    re-score and show the new version; a non-improving update is refused with both scores.
 """
 import json
 import os
@@ -22,9 +25,6 @@ import time
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The payload encoders the functional tests use (doc/oda-protocol.md section 2.2).
-sys.path.insert(0, os.path.join(ROOT, "test", "functional"))
-from test_framework.oda import add_model  # noqa: E402
 
 BUILD = os.environ.get("ODA_BUILDDIR", os.path.join(ROOT, "build"))
 ODAD = os.path.join(BUILD, "src", "odad")
@@ -183,7 +183,8 @@ def model_engine_demo(workdir):
     run_tool("eval", arch, "--weights", weights, "--data", test, "--reference")
     say("One inference")
     run_tool("infer", arch, "--weights", weights, "--data", test, "--index", "0")
-    return {"arch": arch, "weights": weights, "dataset": test, "score": score}
+    return {"arch": arch, "weights": weights, "dataset": test, "score": score, "samples": 10000, "train": train,
+            "checkpoint": os.path.join(workdir, "mlp.pt")}
 
 
 def eval_score(arch, weights, dataset):
@@ -196,63 +197,131 @@ def eval_score(arch, weights, dataset):
     return int(out.split("score ")[1].split(",")[0])
 
 
-def architecture_encoding(arch):
-    """The architecture's binary encoding, as `oda-model inspect` prints it."""
-    out = subprocess.run([MODEL_TOOL, "inspect", arch], check=True, stdout=subprocess.PIPE, text=True).stdout
-    return bytes.fromhex(next(line.split()[1] for line in out.splitlines() if line.strip().startswith("encoding ")))
+def read_dataset(path):
+    """The samples of an ODA dataset file (doc/oda-models.md section 6): [(int8 inputs, label)]."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:5] == b"ODAD\x01", "not an ODA dataset file"
+    pos = 5
+
+    def shape():
+        nonlocal pos
+        rank = data[pos]
+        pos += 1
+        dims = [int.from_bytes(data[pos + 4 * i:pos + 4 * i + 4], "little") for i in range(rank)]
+        pos += 4 * rank
+        return dims
+
+    input_shape, target_shape = shape(), shape()
+    assert not target_shape, "a labelled dataset is expected"
+    count = int.from_bytes(data[pos:pos + 8], "little")
+    pos += 8
+    size = 1
+    for d in input_shape:
+        size *= d
+    samples = []
+    for _ in range(count):
+        values = [b - 256 if b > 127 else b for b in data[pos:pos + size]]
+        label = int.from_bytes(data[pos + size:pos + size + 4], "little")
+        samples.append((values, label))
+        pos += size + 4
+    return samples
 
 
-def compute_fee(arch, samples, per_million_cu=1000):
-    """The mempool's compute fee (doc/policy.md) for scoring `arch` on `samples` inputs, at the
-    default -mincomputefee: ceil(cost per inference x samples x rate / 10^6)."""
-    out = subprocess.run([MODEL_TOOL, "inspect", arch], check=True, stdout=subprocess.PIPE, text=True).stdout
-    cost = int(out.split("compute cost ")[1].split()[0])
-    return (cost * samples * per_million_cu + 999_999) // 1_000_000
+def mine_and_sync(miner, alice, what, txids=()):
+    """One block on the miner's node (once its mempool holds `txids`, relayed from alice's node);
+    returns its hash once alice's node has it as its tip."""
+    wait_for("the miner's mempool", lambda: set(txids) <= set(miner.call("getrawmempool", echo=False)))
+    address = miner.call("getnewaddress", wallet="miner", echo=False)
+    block_hash = miner.call("generatetoaddress", 1, address)[0]
+    wait_for(f"alice's node to connect the block with {what}",
+             lambda: alice.call("getbestblockhash", echo=False) == block_hash)
+    return block_hash
 
 
 def model_registry_demo(miner, alice, model):
-    """The trained model's files into the miner's store, then an add-model transaction."""
-    say("The miner's node stores the weights and the test dataset, named by their BEP 52 pieces root")
-    weights = miner.call("importmodelfile", model["weights"])
-    print(f"weights: pieces root {weights['piecesroot']}, {weights['size']} bytes, {weights['layers']} layers")
-    dataset = miner.call("importmodelfile", model["dataset"])
-    print(f"dataset: pieces root {dataset['piecesroot']}, {dataset['size']} bytes, {dataset['samples']} samples")
-    held = miner.call("getmodelfiles")
-    print(f"files held: {[(f['kind'], f['status']) for f in held]}")
-    say("Alice's node gets the same files (every node re-scores the weights when it connects the block)")
-    for path in (model["weights"], model["dataset"]):
-        alice.call("importmodelfile", path)
-
-    say("An add-model transaction registers the model (owner output first, then the ODA output)")
-    owner = miner.call("getnewaddress", wallet="miner")
-    payload = add_model(architecture=architecture_encoding(model["arch"]),
-                        dataset=(dataset["piecesroot"], dataset["size"]), samples=dataset["samples"],
-                        weights=(weights["piecesroot"], weights["size"]), score=model["score"],
-                        royalty=10000, trainer_share_bp=2000, min_improvement=10)
-    raw = miner.call("createrawtransaction", [], [{owner: 0.0001}, {"oda": payload.hex()}])
-    # Scoring costs compute units, paid for on top of the size fee: a fee rate that covers the
-    # compute fee over at most 250 vbytes (the funded transaction is larger), so above
-    # sendrawtransaction's usual cap.
-    fee_rate = compute_fee(model["arch"], dataset["samples"]) // 250 + 10
-    funded = miner.call("fundrawtransaction", raw, {"changePosition": 2, "fee_rate": fee_rate}, wallet="miner")
-    signed = miner.call("signrawtransactionwithwallet", funded["hex"], wallet="miner")
-    model_id = miner.call("sendrawtransaction", signed["hex"], 0)
-    print(f"model id (the add-model txid): {model_id}")
+    """The model goes on chain: add-model, the waiting state, inferences, a weight update."""
+    say("The model developer (the miner's wallet) registers the model: addmodel imports the files "
+        "into its node's store, scores the weights with the consensus engine and sends the add-model")
+    added = miner.call("addmodel", model["arch"], model["weights"], model["dataset"],
+                       {"royalty": 10000, "trainer_share": 2000, "min_improvement": 10}, wallet="miner")
+    model_id = added["modelid"]
+    print(f"model id (the add-model txid) {model_id}: claimed score {added['score']}, "
+          f"{added['computeunits']} compute units (scoring {model['samples']} samples), fee {added['fee']} coins")
     decoded = miner.call("getrawtransaction", model_id, True, echo=False)
     oda = next(o["scriptPubKey"]["oda"] for o in decoded["vout"] if "oda" in o["scriptPubKey"])
     print(f"its ODA output decodes as kind {oda['kind']}: claimed score {oda['initial_score']}, "
           f"royalty {oda['royalty']} units per inference")
-    mine_addr = miner.call("getnewaddress", wallet="miner", echo=False)
-    block_hash = miner.call("generatetoaddress", 1, mine_addr)[0]
-    wait_for("alice's sync", lambda: alice.call("getbestblockhash", echo=False) == block_hash)
+    files = miner.call("getmodelfiles", echo=False)
+    print(f"the miner's store: {[(f['kind'], f['status']) for f in files]}")
 
-    say("Both nodes applied the block to their model registry")
+    say("The miner mines it. Alice's node lacks the model files: the block waits, nothing is marked invalid")
+    address = miner.call("getnewaddress", wallet="miner", echo=False)
+    block_hash = miner.call("generatetoaddress", 1, address)[0]
+    wait_for("alice's node to hold the block as waiting", lambda: any(
+        t["hash"] == block_hash and t["status"] == "waiting-for-data" for t in alice.call("getchaintips", echo=False)))
+    tip = next(t for t in alice.call("getchaintips") if t["hash"] == block_hash)
+    missing = tip.get("missing_files", [])
+    print(f"alice's chain tip {block_hash[:16]}... is {tip['status']}, missing "
+          f"{[(f['pieces_root'][:16] + '...', f['file_size']) for f in missing]}; her tip stays at height "
+          f"{alice.call('getblockcount', echo=False)}")
+    say("Alice imports the files (BitTorrent distribution comes next; offline nodes use this path)")
+    for path in (model["weights"], model["dataset"]):
+        alice.call("importmodelfile", path)
+    wait_for("alice's node to connect the block", lambda: alice.call("getbestblockhash", echo=False) == block_hash)
+    print(f"alice's node re-scored the weights and connected the block: height {alice.call('getblockcount', echo=False)}")
     m = alice.call("getmodel", model_id)
     print(f"alice's node: owner {m['owner_address']}, version {m['current_version']}, score {m['current_score']} "
           f"of {m['dataset_samples']} samples, objective {m['objective']}")
-    hashes = [node.call("getregistryinfo")["hash"] for node in (miner, alice)]
+    hashes = [node.call("getregistryinfo", echo=False)["hash"] for node in (miner, alice)]
     print(f"registry hash: miner {hashes[0]}, alice {hashes[1]}: {'equal' if hashes[0] == hashes[1] else 'DIFFERENT'}")
-    print("(each node scored the weights on the dataset while connecting the block: a false claim makes it invalid)")
+
+    say("Alice pays for inferences on five test images; the miner computes the outputs into its block")
+    samples = read_dataset(model["dataset"])[:5]
+    sent = []
+    for index, (values, label) in enumerate(samples):
+        r = alice.call("sendinference", model_id, values, wallet="alice", echo=index == 0)
+        sent.append((r["txid"], label))
+        if index == 0:
+            print(f"txid {r['txid']}: version {r['version']}, {r['computeunits']} compute units, fee {r['fee']}, "
+                  f"royalty {r['royalty']} coins to {[o['address'][:14] + '...' for o in r['royalty_outputs']]}")
+    print(f"pending on alice's node: {alice.call('getinference', sent[0][0], echo=False)['status']}")
+    mine_and_sync(miner, alice, "the inferences", [txid for txid, _ in sent])
+    classes = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]
+    print("image  predicted    real label   (getinference on alice's node: every node re-ran each one)")
+    for index, (txid, label) in enumerate(sent):
+        r = alice.call("getinference", txid, echo=index == 0)
+        print(f"{index:5}  {classes[r['argmax']]:11}  {classes[label]:11}  {r['status']}, {r['confirmations']} confirmation(s)")
+    tool = subprocess.run([MODEL_TOOL, "infer", model["arch"], "--weights", model["weights"], "--data", model["dataset"],
+                           "--index", "0"], check=True, stdout=subprocess.PIPE, text=True).stdout
+    print(f"oda-model infer on image 0 gives argmax {tool.split('argmax ')[1].split()[0]}: the same as the chain")
+
+    say("Alice trains the model further (2 more epochs from the checkpoint) and proposes the new weights")
+    better = os.path.join(os.path.dirname(model["weights"]), "mlp-better.odaw")
+    run_tool("train", model["arch"], "--data", model["train"], "--checkpoint", model["checkpoint"], "--epochs", "2",
+             "--no-progress", "--seed", "2", "--out-weights", better,
+             "--out-checkpoint", os.path.join(os.path.dirname(better), "mlp-better.pt"))
+    ev = alice.call("evaluatemodel", model_id, better)
+    print(f"local score {ev['score']} against the current {ev['current_score']}: improves = {ev['improves']}")
+    if not ev["improves"]:
+        print("(this training run did not beat the model by its minimum improvement; no update is sent)")
+    else:
+        # The miner's node must hold the new weights to accept and validate the update.
+        miner.call("importmodelfile", better)
+        update = alice.call("updateweights", model_id, better, wallet="alice")
+        print(f"update {update['txid']}: score {update['score']} (was {update['previousscore']})")
+        mine_and_sync(miner, alice, "the update", [update["txid"]])
+        for node in (miner, alice):
+            m = node.call("getmodel", model_id, echo=False)
+            print(f"{node.name}'s node: version {m['current_version']}, score {m['current_score']}")
+
+    say("A weights file that does not improve the model is refused before anything is sent")
+    try:
+        alice.call("updateweights", model_id, model["weights"], wallet="alice")
+        print("unexpected: the update was accepted")
+    except RuntimeError as e:
+        print(str(e).split("failed: ")[-1])
+    print(f"alice's mempool: {len(alice.call('getrawmempool', echo=False))} transactions")
 
 
 def main():

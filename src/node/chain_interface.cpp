@@ -221,8 +221,11 @@ public:
 
     CAmount ComputeFee(int64_t compute_units) override
     {
-        // The mempool's per-CU minimum (node/policy.h); a -mincomputefee setting replaces the default here.
-        return MinComputeFee(compute_units, DEFAULT_MIN_FEE_PER_MILLION_CU);
+        // What the mempool will ask for (-mincomputefee, node/policy.h), so the wallet's
+        // transaction is not refused for its compute fee.
+        const CAmount rate = m_node.mempool ? m_node.mempool->Options().min_compute_fee_per_million_cu
+                                            : DEFAULT_MIN_FEE_PER_MILLION_CU;
+        return MinComputeFee(compute_units, rate);
     }
 
     std::optional<interfaces::ModelFileInfo> ImportModelFile(const std::string& path, std::string* error,

@@ -1279,7 +1279,7 @@ std::vector<ChainTip> ChainstateManager::GetChainTips() const
     std::vector<ChainTip> out;
     for (const CBlockIndex* tip : tips) {
         const CBlockIndex* fork = m_chain.FindFork(tip);
-        ChainTip t{tip, tip->height - (fork ? fork->height : -1), ""};
+        ChainTip t{tip, tip->height - (fork ? fork->height : -1), "", std::nullopt};
         if (m_chain.Contains(tip)) {
             t.status = "active";
         } else if (tip->status & BLOCK_FAILED_MASK) {

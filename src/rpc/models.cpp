@@ -241,10 +241,18 @@ json evaluatemodel(const JSONRPCRequest& request)
  *  getinference: a block that holds `txid` and is kept waiting for a model file (neither
  *  valid nor invalid, not connected) makes the inference "waiting-for-data". Returns that
  *  block's hash. Until the chainstate exposes its waiting blocks, none is reported. */
+/** The waiting block (node/validation.h GetWaitingBlocks: a block held until its model files
+ *  arrive) that carries `txid`, if any. Few blocks wait at a time, so reading them is cheap. */
 std::optional<uint256> FindWaitingInferenceBlock(node::ChainstateManager& chainman, const uint256& txid)
 {
-    (void)chainman;
-    (void)txid;
+    for (const node::WaitingBlock& waiting : chainman.GetWaitingBlocks()) {
+        const CBlockIndex* index = WITH_LOCK(chainman.Mutex(), return chainman.LookupBlockIndex(waiting.hash));
+        CBlock block;
+        if (!index || !chainman.ReadBlock(index, block)) continue;
+        for (const CTransactionRef& tx : block.vtx) {
+            if (tx->GetTxid() == txid) return waiting.hash;
+        }
+    }
     return std::nullopt;
 }
 
