@@ -62,7 +62,7 @@ struct ConsensusParams {
 
     // ------------------------------------------------------ ODA (later issues)
     /** Compute units (doc/oda-protocol.md section 4) one transaction may cost: 1e11. Scoring
-     *  the project's small CNN on the 10,000-sample Fashion-MNIST test split costs 7.58e10
+     *  the project's small CNN on the 10,000-sample Fashion-MNIST test split costs 7.79e10
      *  (doc/consensus.md, "Compute limits"). */
     int64_t max_tx_compute_units{100'000'000'000LL};
     /** Compute units per block: 1.5e11, about 10 s of validation on one core with the AVX2

@@ -1,5 +1,5 @@
 // Compute cost (doc/oda-models.md section 4, doc/oda-protocol.md section 4) against numbers
-// computed by hand, the conv2d width rule, and the consensus compute limits against the
+// computed by hand, and the consensus compute limits against the
 // project's own CNN (doc/consensus.md, "Compute limits").
 #include <consensus/chainparams.h>
 #include <oda/model/architecture.h>
@@ -72,16 +72,17 @@ BOOST_AUTO_TEST_CASE(cnn_cost)
     ArchitectureInfo info;
     std::string error;
     BOOST_REQUIRE(AnalyzeArchitecture(a, info, error));
-    // conv: 8x28x28 = 6272 outputs, fan-in 9 (6272*9 MACs); 784 positions read 9 taps each.
-    BOOST_CHECK_EQUAL(info.layers[0].compute_cost, 6272u * 9 + T * 784 * 9 + E * (784 + 6272) + L);  // 621,952
+    // conv: 8x28x28 = 6272 outputs, fan-in 9; stride 1, so computed on a grid of 28 rows of
+    // 28 + 3 - 1 = 30 positions: 840 positions x 9 taps, x 8 channels MACs.
+    BOOST_CHECK_EQUAL(info.layers[0].compute_cost, 840u * 9 * 8 + T * 840 * 9 + E * (784 + 6272) + L);  // 634,048
     BOOST_CHECK_EQUAL(info.layers[1].compute_cost, E * (6272 + 6272) + L);                         // 803,840
     // maxpool 2x2/2 -> 8x14x14 = 1568 outputs, 4 taps each.
     BOOST_CHECK_EQUAL(info.layers[2].compute_cost, T * 1568 * 4 + E * (6272 + 1568) + L);          // 603,136
     BOOST_CHECK_EQUAL(info.layers[3].compute_cost, E * (1568 + 1568) + L);                         // 201,728
     BOOST_CHECK_EQUAL(info.layers[4].compute_cost, 1568u * 10 + E * (1568 + 10) + L);              // 117,696
-    BOOST_CHECK_EQUAL(ComputeCost(a), 2348352u);
+    BOOST_CHECK_EQUAL(ComputeCost(a), 2360448u);
     // Strided conv without padding: 2x9x9 input, 4 channels 3x3 stride 2 -> 4x4x4 = 64 outputs
-    // (16 positions), fan-in 18; avgpool 3x3/1 on 4x4x4 -> 4x2x2 = 16 outputs, 9 taps each.
+    // (16 positions, gathered: no grid waste), fan-in 18; avgpool 3x3/1 on 4x4x4 -> 4x2x2 = 16 outputs, 9 taps each.
     a.input_shape = {2, 9, 9};
     a.layers = {Conv(4, 3, 2, 0), Pool(LayerKind::AVGPOOL2D, 3, 1)};
     const uint64_t conv = 64 * 18 + T * 16 * 18 + E * (162 + 64) + L;  // 21,248
@@ -98,18 +99,19 @@ BOOST_AUTO_TEST_CASE(project_cnn_cost)
     ArchitectureInfo info;
     std::string error;
     BOOST_REQUIRE(AnalyzeArchitecture(ProjectCnn(), info, error));
-    const uint64_t conv1 = 12544u * 9 + T * 784 * 9 + E * (784 + 12544) + L;
+    // Grids: conv1 28 x (28 + 2) = 840 positions, conv2 14 x (14 + 2) = 224.
+    const uint64_t conv1 = 840u * 9 * 16 + T * 840 * 9 + E * (784 + 12544) + L;
     const uint64_t relu1 = E * (12544 + 12544) + L;
     const uint64_t pool1 = T * 3136 * 4 + E * (12544 + 3136) + L;
-    const uint64_t conv2 = 6272u * 144 + T * 196 * 144 + E * (3136 + 6272) + L;
+    const uint64_t conv2 = 224u * 144 * 32 + T * 224 * 144 + E * (3136 + 6272) + L;
     const uint64_t relu2 = E * (6272 + 6272) + L;
     const uint64_t pool2 = T * 1568 * 4 + E * (6272 + 1568) + L;
     const uint64_t flatten = E * (1568 + 1568) + L;
     const uint64_t dense = 1568u * 10 + E * (1568 + 10) + L;
     BOOST_CHECK_EQUAL(info.compute_cost, conv1 + relu1 + pool1 + conv2 + relu2 + pool2 + flatten + dense);
-    BOOST_CHECK_EQUAL(info.compute_cost, 7576000u);
+    BOOST_CHECK_EQUAL(info.compute_cost, 7785664u);
     BOOST_CHECK_EQUAL(info.total_weights, 16u * 9 + 32 * 144 + 1568 * 10);
-    BOOST_CHECK_EQUAL(ScoringCost(info, 10000), 75760000000u + 4 * 20432);
+    BOOST_CHECK_EQUAL(ScoringCost(info, 10000), 77856640000u + 4 * 20432);
 }
 
 BOOST_AUTO_TEST_CASE(scoring_cost_saturates)
@@ -123,31 +125,21 @@ BOOST_AUTO_TEST_CASE(scoring_cost_saturates)
     BOOST_CHECK_EQUAL(ScoringCost(info, 1), std::numeric_limits<uint64_t>::max());
 }
 
-BOOST_AUTO_TEST_CASE(stride1_conv_kernel_width_rule)
+BOOST_AUTO_TEST_CASE(stride1_conv_counts_its_grid)
 {
     Architecture a;
     ArchitectureInfo info;
     std::string error;
-    // 3x3 on a 3x3 input: output width 1, kernel 3 > 1 + 1.
-    a.input_shape = {1, 3, 3};
-    a.layers = {Conv(4, 3)};
-    BOOST_CHECK(!AnalyzeArchitecture(a, info, error));
-    BOOST_CHECK(error.find("kernel width 3 above the output width 1 + 1") != std::string::npos);
-    // A kernel covering the whole 28x28 input (a dense layer in disguise).
-    a.input_shape = {1, 28, 28};
-    a.layers = {Conv(64, 28)};
-    BOOST_CHECK(!AnalyzeArchitecture(a, info, error));
-    // Width 4, kernel 3: output width 2, kernel 3 = 2 + 1 is allowed; so is padding that widens the output.
-    a.input_shape = {1, 4, 4};
-    a.layers = {Conv(4, 3)};
-    BOOST_CHECK_MESSAGE(AnalyzeArchitecture(a, info, error), error);
-    a.input_shape = {1, 3, 3};
-    a.layers = {Conv(4, 3, 1, 1)};
-    BOOST_CHECK_MESSAGE(AnalyzeArchitecture(a, info, error), error);
-    // Strided convolutions gather their windows: a patch embedding (kernel = stride) is fine.
-    a.input_shape = {3, 16, 16};
-    a.layers = {Conv(8, 16, 16)};
-    BOOST_CHECK_MESSAGE(AnalyzeArchitecture(a, info, error), error);
+    // A kernel as wide as its 1x16 input: 1 output, but a grid of 16 positions per row.
+    a.input_shape = {1, 1, 16};
+    a.layers = {Conv(2, 1)};
+    a.layers[0].kernel_w = 16;
+    BOOST_REQUIRE(AnalyzeArchitecture(a, info, error));
+    BOOST_CHECK_EQUAL(info.layers[0].compute_cost, 16u * 16 * 2 + T * 16 * 16 + E * (16 + 2) + L);
+    // With stride 16 the single window is gathered: 1 position.
+    a.layers[0].stride_w = 16;
+    BOOST_REQUIRE(AnalyzeArchitecture(a, info, error));
+    BOOST_CHECK_EQUAL(info.layers[0].compute_cost, 1u * 16 * 2 + T * 1 * 16 + E * (16 + 2) + L);
 }
 
 BOOST_AUTO_TEST_CASE(limits_fit_the_project_cnn)

@@ -352,11 +352,17 @@ uint64_t LayerComputeCost(const Layer& layer, uint64_t fan_in, uint64_t in_elems
     case LayerKind::DENSE:
         macs = out_elems * fan_in;
         break;
-    case LayerKind::CONV2D:
-        macs = out_elems * fan_in;
-        // Every output position reads its window once for all output channels.
-        taps = (out_elems / layer.out_features) * fan_in;
+    case LayerKind::CONV2D: {
+        // Stride-1 convolutions are computed on the padded width: each output row is a run
+        // of out_w + kernel_w - 1 positions of which out_w are kept (oda/engine/conv.h), so
+        // they are counted on that grid; a kernel as wide as its input pays for its waste.
+        // Every grid position reads its window once for all output channels.
+        const uint64_t out_h = out_shape[1], out_w = out_shape[2];
+        const uint64_t grid_w = layer.stride_w == 1 ? out_w + layer.kernel_w - 1 : out_w;
+        taps = out_h * grid_w * fan_in;
+        macs = taps * layer.out_features;
         break;
+    }
     case LayerKind::MAXPOOL2D:
     case LayerKind::AVGPOOL2D:
         taps = out_elems * layer.kernel_h * layer.kernel_w;
@@ -441,13 +447,6 @@ bool AnalyzeArchitecture(const Architecture& arch, ArchitectureInfo& info, std::
             const uint32_t ow = static_cast<uint32_t>((pw - l.kernel_w) / l.stride_w + 1);
             if (l.kind == LayerKind::CONV2D) {
                 if (l.out_features == 0 || l.out_features > MAX_DIMENSION) return fail("out_channels must be in 1.." + std::to_string(MAX_DIMENSION));
-                // Stride-1 convolutions are computed on the padded width (doc/oda-models.md
-                // section 4): a kernel much wider than the output would do up to
-                // kernel_w / out_w times the work the compute cost counts.
-                if (l.stride_w == 1 && l.kernel_w > uint64_t{ow} + 1) {
-                    return fail("kernel width " + std::to_string(l.kernel_w) + " above the output width " + std::to_string(ow) +
-                                " + 1 (with stride 1; a kernel covering the input is a dense layer: use flatten + dense)");
-                }
                 li.fan_in = uint64_t{cur[0]} * l.kernel_h * l.kernel_w;
                 next = {l.out_features, oh, ow};
             } else {
@@ -475,7 +474,7 @@ bool AnalyzeArchitecture(const Architecture& arch, ArchitectureInfo& info, std::
             if (info.total_weights > MAX_MODEL_WEIGHTS) return fail("model has more than " + std::to_string(MAX_MODEL_WEIGHTS) + " weights");
         }
         li.compute_cost = LayerComputeCost(l, li.fan_in, ShapeElements(cur), next);
-        cost += li.compute_cost;  // each layer < 2^49 (taps <= 2^22 outputs x 2^22 window), 64 layers << 2^64
+        cost += li.compute_cost;  // each layer < 2^50 (grid <= 2^24 positions x weights <= 2^24), 64 layers << 2^64
         li.out_shape = next;
         cur = next;
         info.layers.push_back(std::move(li));

@@ -89,7 +89,8 @@ static constexpr uint64_t MAX_FAN_IN = 2147483647ULL / (MAX_ABS_INPUT_DELTA * MA
 
 /** Compute cost weights (doc/oda-models.md section 4, measured in doc/consensus.md): a
  *  layer costs, per sample, its multiply-accumulates (1 CU each) plus COST_PER_WINDOW_TAP
- *  per window element it reads (conv: output positions x fan-in; pools: outputs x window),
+ *  per window element it reads (conv: grid positions x fan-in, the grid of a stride-1 conv
+ *  being out_h x (out_w + kernel_w - 1); pools: outputs x window),
  *  COST_PER_ELEMENT per activation element it reads or writes (input + output elements),
  *  and COST_PER_LAYER. The SIMD kernels do 16-64 multiply-accumulates per instruction, while
  *  moving one activation, reading one window element or running one layer costs as much
@@ -156,8 +157,7 @@ uint64_t LayerComputeCost(const Layer& layer, uint64_t fan_in, uint64_t in_elems
  *  bad input rank (1 or 3) or dimension (0 or > MAX_DIMENSION), a layer on the
  *  wrong rank (DENSE needs a flat input: use FLATTEN; CONV2D/pools need C,H,W),
  *  zero features/kernel/stride, padding > MAX_PADDING or >= kernel, a kernel larger
- *  than the (padded) input, a stride-1 conv2d kernel wider than its output width + 1,
- *  tensors above MAX_TENSOR_ELEMENTS, fan-in above
+ *  than the (padded) input, tensors above MAX_TENSOR_ELEMENTS, fan-in above
  *  MAX_FAN_IN (accumulator overflow), too many weights, unused fields not zero,
  *  logits on a non-accumulating last layer. */
 [[nodiscard]] bool AnalyzeArchitecture(const Architecture& arch, ArchitectureInfo& info, std::string& error);
