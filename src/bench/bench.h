@@ -43,6 +43,8 @@ public:
     void Note(const std::string& text);
 
     const std::vector<Measurement>& Results() const { return m_results; }
+    /** The -min-time given to the runner (for benchmarks that time runs themselves). */
+    double MinSeconds() const { return m_min_seconds; }
 
 private:
     double m_min_seconds;

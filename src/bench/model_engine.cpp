@@ -299,8 +299,8 @@ void BenchMlp(oda::bench::Bench& b)
     const CompiledModel fast(m);
     volatile int64_t sink = 0;
     // Reported in compute units (PROTOCOL §4) per second: 10,000 x the model's cost.
-    b.Note("scoring 10000 samples = " + std::to_string(ScoringCost(m.info.compute_cost, 10000)) + " CU");
-    const Measurement& score = b.Measure("mlp score 10000 samples (engine)", double(ScoringCost(m.info.compute_cost, 10000)), "CU",
+    b.Note("scoring 10000 samples = " + std::to_string(ScoringCost(m.info, 10000)) + " CU");
+    const Measurement& score = b.Measure("mlp score 10000 samples (engine)", double(ScoringCost(m.info, 10000)), "CU",
                                          [&] { sink = fast.Score(big); });
     NoteFractionOfPeak(b, peaks, "mlp score 10000 samples", fast.Kernel(), double(MacsPerSample(m)) * 10000 / score.median_seconds);
 

@@ -215,9 +215,9 @@ BOOST_AUTO_TEST_CASE(architecture_validation_messages)
     BOOST_CHECK(Contains(Analyze(a), "elements"));
     // Compute limit.
     std::string error;
-    BOOST_CHECK(CheckArchitecture(Mlp(), 203786, error));
-    BOOST_CHECK(!CheckArchitecture(Mlp(), 203785, error));
-    BOOST_CHECK(Contains(error, "compute cost 203786 above the limit 203785"));
+    BOOST_CHECK(CheckArchitecture(Mlp(), 322688, error));
+    BOOST_CHECK(!CheckArchitecture(Mlp(), 322687, error));
+    BOOST_CHECK(Contains(error, "compute cost 322688 above the limit 322687"));
 }
 
 BOOST_AUTO_TEST_CASE(weights_round_trip_and_checks)

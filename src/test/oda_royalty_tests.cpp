@@ -113,22 +113,24 @@ BOOST_AUTO_TEST_CASE(payment_is_checked_per_script)
 
 BOOST_AUTO_TEST_CASE(compute_units_per_kind)
 {
-    // Example architecture: DENSE 4->3 (12 MAC + 3 outputs), RELU (3), DENSE 3->2 (6 + 2): 26 CU.
+    // Example architecture (doc/oda-models.md section 4), per sample: DENSE 4->3 (12 MAC + 64 x
+    // (4 + 3) elements + 1024), RELU (64 x (3 + 3) + 1024), DENSE 3->2 (6 + 64 x (3 + 2) + 1024):
+    // 1484 + 1408 + 1350 = 4242 CU; its 18 weights are read once per run: 4 x 18 = 72 CU.
     std::string error;
-    BOOST_CHECK_EQUAL(*InferenceCost(oda::model::EncodeArchitecture(oda::test::ExampleArchitecture()), error), 26U);
+    BOOST_CHECK_EQUAL(*InferenceCost(oda::model::EncodeArchitecture(oda::test::ExampleArchitecture()), error), 4314U);
     MemoryRegistry registry;
     const auto examples = oda::test::ExamplePayloads();
-    // add-model: cost x its 100 samples.
-    BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[0], registry, error), 2'600);
+    // add-model: cost x its 100 samples + the weights once.
+    BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[0], registry, error), 424'272);
     // infer / update of an unknown model: no answer.
     BOOST_CHECK(!PayloadComputeUnits(examples[1], registry, error));
     BOOST_CHECK(!PayloadComputeUnits(examples[2], registry, error));
     registry.models[ExampleHash(0x44)] = RecordWith(0, 0, {}, TaprootScript(0xbb));
-    BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[1], registry, error), 26);
-    BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[2], registry, error), 2'600);
+    BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[1], registry, error), 4'314);
+    BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[2], registry, error), 424'272);
     // Coinbase and ownership kinds cost nothing.
     for (size_t i = 3; i < examples.size(); ++i) BOOST_CHECK_EQUAL(*PayloadComputeUnits(examples[i], registry, error), 0);
-    BOOST_CHECK_EQUAL(*TransactionComputeUnits({examples[0]}, registry, error), 2'600);
+    BOOST_CHECK_EQUAL(*TransactionComputeUnits({examples[0]}, registry, error), 424'272);
     BOOST_CHECK_EQUAL(*TransactionComputeUnits({}, registry, error), 0);
 }
 

@@ -93,7 +93,9 @@ void PrintArchitecture(const std::string& path, const LoadedArch& a)
     std::printf("  output %s\n", model::ShapeToString(a.info.output_shape).c_str());
     std::printf("  parameters %llu (int8 weights %llu)\n", static_cast<unsigned long long>(params),
                 static_cast<unsigned long long>(a.info.total_weights));
-    std::printf("  compute cost %llu CU per inference\n", static_cast<unsigned long long>(a.info.compute_cost));
+    std::printf("  compute cost %llu CU per sample + %llu CU per run (weights) = %llu CU per inference\n",
+                static_cast<unsigned long long>(a.info.compute_cost), static_cast<unsigned long long>(a.info.load_cost),
+                static_cast<unsigned long long>(model::ScoringCost(a.info, 1)));
     std::printf("  binary encoding %zu bytes, canonical JSON %zu bytes\n", encoded.size(),
                 model::ArchitectureToJson(a.arch).size());
     // The exact bytes an add-model payload carries (doc/oda-protocol.md section 2.2).
@@ -117,7 +119,7 @@ int Inspect(const Args& args)
             const model::Dataset d = LoadDataset(args.Get("data"), &a);
             std::printf("dataset %s: %llu samples, valid for this architecture; scoring cost %llu CU\n",
                         args.Get("data").c_str(), static_cast<unsigned long long>(d.sample_count),
-                        static_cast<unsigned long long>(model::ScoringCost(a.info.compute_cost, d.sample_count)));
+                        static_cast<unsigned long long>(model::ScoringCost(a.info, d.sample_count)));
             PrintFileInfo(args.Get("data"));
         }
     } else if (args.Has("weights") || args.Has("data")) {

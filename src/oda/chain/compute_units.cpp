@@ -6,13 +6,28 @@
 
 namespace oda::chain {
 
-std::optional<uint64_t> InferenceCost(const std::vector<uint8_t>& encoded_architecture, std::string& error)
+namespace {
+std::optional<model::ArchitectureInfo> AnalyzeEncoded(const std::vector<uint8_t>& encoded_architecture, std::string& error)
 {
     model::Architecture arch;
     if (!model::DecodeArchitecture(encoded_architecture, arch, error)) return std::nullopt;
     model::ArchitectureInfo info;
     if (!model::AnalyzeArchitecture(arch, info, error)) return std::nullopt;
-    return info.compute_cost;
+    return info;
+}
+
+int64_t ToSigned(uint64_t cu)
+{
+    constexpr uint64_t max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    return cu > max ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(cu);
+}
+} // namespace
+
+std::optional<uint64_t> InferenceCost(const std::vector<uint8_t>& encoded_architecture, std::string& error)
+{
+    const std::optional<model::ArchitectureInfo> info = AnalyzeEncoded(encoded_architecture, error);
+    if (!info) return std::nullopt;
+    return model::ScoringCost(*info, 1);
 }
 
 int64_t SaturatingComputeProduct(uint64_t a, uint64_t b)
@@ -27,7 +42,7 @@ std::optional<int64_t> PayloadComputeUnits(const Payload& payload, const Registr
     if (const auto* add = std::get_if<AddModel>(&payload)) {
         model::ArchitectureInfo info;
         if (!model::AnalyzeArchitecture(add->architecture, info, error)) return std::nullopt;
-        return SaturatingComputeProduct(info.compute_cost, add->dataset_samples);
+        return ToSigned(model::ScoringCost(info, add->dataset_samples));
     }
     const uint256* model_id = nullptr;
     if (const auto* infer = std::get_if<Infer>(&payload)) model_id = &infer->model_id;
@@ -38,10 +53,10 @@ std::optional<int64_t> PayloadComputeUnits(const Payload& payload, const Registr
         error = "model " + model_id->GetHex() + " does not exist";
         return std::nullopt;
     }
-    const std::optional<uint64_t> cost = InferenceCost(record->architecture, error);
-    if (!cost) return std::nullopt;
-    if (std::holds_alternative<Infer>(payload)) return SaturatingComputeProduct(*cost, 1);
-    return SaturatingComputeProduct(*cost, record->dataset_samples);
+    const std::optional<model::ArchitectureInfo> info = AnalyzeEncoded(record->architecture, error);
+    if (!info) return std::nullopt;
+    if (std::holds_alternative<Infer>(payload)) return ToSigned(model::ScoringCost(*info, 1));
+    return ToSigned(model::ScoringCost(*info, record->dataset_samples));
 }
 
 std::optional<int64_t> TransactionComputeUnits(const std::vector<Payload>& payloads, const RegistryView& registry,

@@ -1,10 +1,10 @@
 // Compute units of ODA transactions (doc/oda-protocol.md section 4), from the architecture
-// alone: the cost of one inference (oda/model/architecture.h ComputeCost: multiply-
-// accumulates plus output elements, pooling counting its window) times the number of
-// inputs the transaction asks the network to run:
-//   add-model       cost(architecture) x dataset samples   (scoring the initial weights)
-//   update-weights  cost(model's architecture) x model's dataset samples
-//   infer           cost(model's architecture)
+// alone: one run of the model on the inputs the transaction asks the network to run,
+// oda/model/architecture.h ScoringCost = per-sample cost x samples + the weights' load
+// (per-sample cost: multiply-accumulates, window reads, activation elements, layers):
+//   add-model       ScoringCost(architecture, dataset samples)   (scoring the initial weights)
+//   update-weights  ScoringCost(model's architecture, model's dataset samples)
+//   infer           ScoringCost(model's architecture, 1)
 //   other kinds     0
 // The arithmetic is exact in integers; a product that does not fit in int64 saturates at
 // INT64_MAX, which every limit rejects. Deterministic: no floating point, no state besides
@@ -22,8 +22,9 @@
 
 namespace oda::chain {
 
-/** Cost of one inference of an architecture given in its encoded form (a registry record's
- *  `architecture` bytes); nullopt with `error` if the bytes do not decode or analyze. */
+/** Cost of one inference (ScoringCost(info, 1)) of an architecture given in its encoded form
+ *  (a registry record's `architecture` bytes); nullopt with `error` if the bytes do not
+ *  decode or analyze. */
 std::optional<uint64_t> InferenceCost(const std::vector<uint8_t>& encoded_architecture, std::string& error);
 
 /** a x b saturating at INT64_MAX (both >= 0). */

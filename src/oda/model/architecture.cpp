@@ -344,6 +344,36 @@ std::string ShapeToString(const Shape& shape)
     return s + "]";
 }
 
+uint64_t LayerComputeCost(const Layer& layer, uint64_t fan_in, uint64_t in_elems, const Shape& out_shape)
+{
+    const uint64_t out_elems = ShapeElements(out_shape);
+    uint64_t macs = 0, taps = 0;
+    switch (layer.kind) {
+    case LayerKind::DENSE:
+        macs = out_elems * fan_in;
+        break;
+    case LayerKind::CONV2D: {
+        // Stride-1 convolutions are computed on the padded width: each output row is a run
+        // of out_w + kernel_w - 1 positions of which out_w are kept (oda/engine/conv.h), so
+        // they are counted on that grid; a kernel as wide as its input pays for its waste.
+        // Every grid position reads its window once for all output channels.
+        const uint64_t out_h = out_shape[1], out_w = out_shape[2];
+        const uint64_t grid_w = layer.stride_w == 1 ? out_w + layer.kernel_w - 1 : out_w;
+        taps = out_h * grid_w * fan_in;
+        macs = taps * layer.out_features;
+        break;
+    }
+    case LayerKind::MAXPOOL2D:
+    case LayerKind::AVGPOOL2D:
+        taps = out_elems * layer.kernel_h * layer.kernel_w;
+        break;
+    case LayerKind::RELU:
+    case LayerKind::FLATTEN:
+        break;
+    }
+    return macs + COST_PER_WINDOW_TAP * taps + COST_PER_ELEMENT * (in_elems + out_elems) + COST_PER_LAYER;
+}
+
 bool AnalyzeArchitecture(const Architecture& arch, ArchitectureInfo& info, std::string& error)
 {
     info = ArchitectureInfo{};
@@ -442,14 +472,9 @@ bool AnalyzeArchitecture(const Architecture& arch, ArchitectureInfo& info, std::
             if (li.weight_count > MAX_LAYER_WEIGHTS) return fail("more than " + std::to_string(MAX_LAYER_WEIGHTS) + " weights");
             info.total_weights += li.weight_count;
             if (info.total_weights > MAX_MODEL_WEIGHTS) return fail("model has more than " + std::to_string(MAX_MODEL_WEIGHTS) + " weights");
-            // Multiply-accumulates plus one unit per output element (bias + requantization).
-            li.compute_cost = out_elems * li.fan_in + out_elems;
-        } else if (IsPool(l.kind)) {
-            li.compute_cost = out_elems * l.kernel_h * l.kernel_w;
-        } else {
-            li.compute_cost = out_elems;
         }
-        cost += li.compute_cost;  // bounded: MAX_LAYERS * 2^24 * 2^17 << 2^64
+        li.compute_cost = LayerComputeCost(l, li.fan_in, ShapeElements(cur), next);
+        cost += li.compute_cost;  // each layer < 2^50 (grid <= 2^24 positions x weights <= 2^24), 64 layers << 2^64
         li.out_shape = next;
         cur = next;
         info.layers.push_back(std::move(li));
@@ -460,6 +485,7 @@ bool AnalyzeArchitecture(const Architecture& arch, ArchitectureInfo& info, std::
     }
     info.output_shape = cur;
     info.compute_cost = cost;
+    info.load_cost = COST_PER_WEIGHT * info.total_weights;  // <= 2^28
     return true;
 }
 
@@ -481,10 +507,12 @@ uint64_t ComputeCost(const Architecture& arch)
     return AnalyzeArchitecture(arch, info, error) ? info.compute_cost : 0;
 }
 
-uint64_t ScoringCost(uint64_t cost_per_sample, uint64_t samples)
+uint64_t ScoringCost(const ArchitectureInfo& info, uint64_t samples)
 {
-    if (samples != 0 && cost_per_sample > std::numeric_limits<uint64_t>::max() / samples) return std::numeric_limits<uint64_t>::max();
-    return cost_per_sample * samples;
+    constexpr uint64_t max = std::numeric_limits<uint64_t>::max();
+    if (samples != 0 && info.compute_cost > max / samples) return max;
+    const uint64_t per_samples = info.compute_cost * samples;
+    return per_samples > max - info.load_cost ? max : per_samples + info.load_cost;
 }
 
 } // namespace oda::model

@@ -87,6 +87,21 @@ static constexpr int64_t MAX_ABS_WEIGHT = 128;
 /** Largest fan-in whose sum of products alone cannot exceed int32: floor((2^31-1) / (255*128)). */
 static constexpr uint64_t MAX_FAN_IN = 2147483647ULL / (MAX_ABS_INPUT_DELTA * MAX_ABS_WEIGHT);
 
+/** Compute cost weights (doc/oda-models.md section 4, measured in doc/consensus.md): a
+ *  layer costs, per sample, its multiply-accumulates (1 CU each) plus COST_PER_WINDOW_TAP
+ *  per window element it reads (conv: grid positions x fan-in, the grid of a stride-1 conv
+ *  being out_h x (out_w + kernel_w - 1); pools: outputs x window),
+ *  COST_PER_ELEMENT per activation element it reads or writes (input + output elements),
+ *  and COST_PER_LAYER. The SIMD kernels do 16-64 multiply-accumulates per instruction, while
+ *  moving one activation, reading one window element or running one layer costs as much
+ *  time as about these many of them. */
+static constexpr uint64_t COST_PER_WINDOW_TAP = 16;
+static constexpr uint64_t COST_PER_ELEMENT = 64;
+static constexpr uint64_t COST_PER_LAYER = 1024;
+/** Compute units per weight, once per run (an inference, or the scoring of a whole dataset):
+ *  a run reads every weight from memory at least once, whatever its number of samples. */
+static constexpr uint64_t COST_PER_WEIGHT = 4;
+
 /** Lower-case names used in JSON ("dense", "conv2d", ...); "" for unknown kinds. */
 std::string LayerKindName(LayerKind kind);
 std::string ObjectiveName(ObjectiveKind kind);
@@ -129,9 +144,14 @@ struct ArchitectureInfo {
     std::vector<LayerInfo> layers;
     Shape input_shape;
     Shape output_shape;
-    uint64_t compute_cost{0};  //!< compute units of one inference
+    uint64_t compute_cost{0};  //!< compute units per sample (sum of the layers' costs)
     uint64_t total_weights{0};
+    uint64_t load_cost{0};     //!< COST_PER_WEIGHT x total_weights: once per run (ScoringCost)
 };
+
+/** Compute units of one layer for one sample (see COST_PER_ELEMENT): `fan_in` as in
+ *  LayerInfo (0 for layers without weights), `in_elems` the input elements. */
+uint64_t LayerComputeCost(const Layer& layer, uint64_t fan_in, uint64_t in_elems, const Shape& out_shape);
 
 /** Validates the architecture's meaning and fills `info`. Rejects: no layers, a
  *  bad input rank (1 or 3) or dimension (0 or > MAX_DIMENSION), a layer on the
@@ -145,10 +165,12 @@ struct ArchitectureInfo {
 /** AnalyzeArchitecture plus the consensus compute limit (cost of one inference). */
 [[nodiscard]] bool CheckArchitecture(const Architecture& arch, uint64_t max_compute_cost, std::string& error);
 
-/** Compute units of one inference; 0 if the architecture is invalid. */
+/** Compute units per sample (ArchitectureInfo::compute_cost); 0 if the architecture is invalid. */
 uint64_t ComputeCost(const Architecture& arch);
-/** cost_per_sample * samples, saturating at UINT64_MAX (dataset scoring cost). */
-uint64_t ScoringCost(uint64_t cost_per_sample, uint64_t samples);
+/** Compute units of one run on `samples` inputs: compute_cost x samples + load_cost,
+ *  saturating at UINT64_MAX. An inference is a run on 1 sample; scoring a dataset, a run
+ *  on its samples (doc/oda-models.md section 4). */
+uint64_t ScoringCost(const ArchitectureInfo& info, uint64_t samples);
 
 } // namespace oda::model
 
