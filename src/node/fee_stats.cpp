@@ -2,6 +2,7 @@
 
 #include <consensus/block_check.h>
 #include <node/validation.h>
+#include <oda/chain/tx_check.h>
 #include <util/sync.h>
 
 #include <algorithm>
@@ -15,6 +16,9 @@ std::vector<CAmount> BlockFeeRates(const CBlock& block, const BlockUndo& undo)
     if (block.vtx.empty() || undo.txs.size() + 1 != block.vtx.size()) return rates;
     for (size_t t = 1; t < block.vtx.size(); ++t) {
         const CTransaction& tx = *block.vtx[t];
+        // An ODA transaction's fee mostly pays for its compute units (-mincomputefee), not
+        // its bytes: counting it would inflate the size-based rate every wallet is offered.
+        if (!oda::chain::OdaOutputIndices(tx).empty()) continue;
         CAmount in = 0, out = 0;
         for (const Coin& c : undo.txs[t - 1].spent) in += c.out.value;
         for (const CTxOut& o : tx.vout) out += o.value;

@@ -22,7 +22,8 @@ class ChainstateManager;
 /** Fee rate of each non-coinbase transaction of `block`, in block order, given the block's
  *  undo record. Empty when the undo record does not match the block (a record per
  *  non-coinbase transaction). A transaction whose outputs exceed its inputs (impossible in
- *  a valid block) or of zero size is skipped. */
+ *  a valid block) or of zero size is skipped, and so is an ODA transaction (its fee mostly
+ *  pays for compute units, node/policy.h MinComputeFee, not for its size). */
 std::vector<CAmount> BlockFeeRates(const CBlock& block, const BlockUndo& undo);
 
 /** Median of BlockFeeRates over the last `blocks` blocks of the active chain (genesis

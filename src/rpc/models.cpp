@@ -120,9 +120,9 @@ json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<Mode
     for (uint32_t i = 0; i < versions.size(); ++i) list.push_back(VersionToJSON(i, versions[i], hrp));
     out["version_list"] = list;
     error.clear();
-    if (const auto cost = oda::chain::InferenceCost(m.architecture, error)) {
+    if (const auto cost = oda::chain::RunComputeUnits(m.architecture, 1, error)) {
         out["computeunits_per_inference"] = *cost;
-        out["computeunits_per_scoring"] = oda::chain::SaturatingComputeProduct(*cost, m.dataset_samples);
+        out["computeunits_per_scoring"] = *oda::chain::RunComputeUnits(m.architecture, m.dataset_samples, error);
     }
     if (m.current_version < versions.size()) {
         out["royalty_split"] = RoyaltySplitToJSON(m, versions[m.current_version], registry, hrp);
@@ -246,7 +246,7 @@ json evaluatemodel(const JSONRPCRequest& request)
 std::optional<uint256> FindWaitingInferenceBlock(node::ChainstateManager& chainman, const uint256& txid)
 {
     for (const node::WaitingBlock& waiting : chainman.GetWaitingBlocks()) {
-        const CBlockIndex* index = WITH_LOCK(chainman.Mutex(), return chainman.LookupBlockIndex(waiting.hash));
+        const node::CBlockIndex* index = WITH_LOCK(chainman.Mutex(), return chainman.LookupBlockIndex(waiting.hash));
         CBlock block;
         if (!index || !chainman.ReadBlock(index, block)) continue;
         for (const CTransactionRef& tx : block.vtx) {

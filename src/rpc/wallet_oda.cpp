@@ -152,14 +152,6 @@ interfaces::ModelInfo GetModelOrThrow(interfaces::Chain& chain, const json& id_p
     return *model;
 }
 
-uint64_t CostPerInference(const std::vector<uint8_t>& architecture)
-{
-    std::string error;
-    auto cost = oda::chain::InferenceCost(architecture, error);
-    if (!cost) throw JSONRPCError(RPC_MISC_ERROR, "The model's architecture does not analyze: " + error);
-    return *cost;
-}
-
 /** Funds, signs and broadcasts outputs `recipients` (change last) paying `compute_fee` on top. */
 CreatedTx SendOda(CWallet& w, interfaces::Chain& chain, const std::vector<Recipient>& recipients, int64_t compute_units,
                   CAmount fee_rate)
@@ -212,7 +204,7 @@ json addmodel(const JSONRPCRequest& req)
     oda::chain::Payload check;
     std::string error;
     if (!oda::chain::DecodeOdaPayload(payload, check, error)) throw JSONRPCError(RPC_INVALID_PARAMETER, "Invalid add-model: " + error);
-    const int64_t cu = oda::chain::SaturatingComputeProduct(info.compute_cost, add.dataset_samples);
+    const int64_t cu = oda::chain::RunComputeUnits(info, add.dataset_samples);
 
     const std::vector<Recipient> recipients{{ScriptOf(*w, w->GetNewAddress(false)), OWNERSHIP_OUTPUT_VALUE, false},
                                             {OdaOutputScript(payload), 0, false}};
@@ -321,7 +313,7 @@ json sendinference(const JSONRPCRequest& req)
         royalty += amount;
         royalty_outputs.push_back(json{{"address", EncodeDestination(script, w->Hrp())}, {"amount", ValueFromAmount(amount)}});
     }
-    const int64_t cu = static_cast<int64_t>(std::min<uint64_t>(info.compute_cost, std::numeric_limits<int64_t>::max()));
+    const int64_t cu = oda::chain::RunComputeUnits(info, 1);
     const CreatedTx created = SendOda(*w, chain, recipients, cu, FeeRateOption(options));
     return json{{"txid", created.tx->GetTxid().GetHex()}, {"version", version}, {"computeunits", cu},
                 {"fee", ValueFromAmount(created.fee)}, {"royalty", ValueFromAmount(royalty)},
@@ -359,7 +351,10 @@ json updateweights(const JSONRPCRequest& req)
     } else {
         update.trainer_script = ScriptOf(*w, w->GetNewAddress(false));
     }
-    const int64_t cu = oda::chain::SaturatingComputeProduct(CostPerInference(model.architecture), model.dataset_samples);
+    std::string cost_error;
+    const std::optional<int64_t> cu_run = oda::chain::RunComputeUnits(model.architecture, model.dataset_samples, cost_error);
+    if (!cu_run) throw JSONRPCError(RPC_MISC_ERROR, "The model's architecture does not analyze: " + cost_error);
+    const int64_t cu = *cu_run;
     const CreatedTx created = SendOda(*w, chain, {{OdaOutputScript(oda::chain::EncodeOdaPayload(update)), 0, false}}, cu,
                                       FeeRateOption(options));
     return json{{"txid", created.tx->GetTxid().GetHex()}, {"score", score}, {"previousscore", current},

@@ -232,6 +232,21 @@ BOOST_AUTO_TEST_CASE(median_fee_rate_from_block_and_undo_data)
         }
     }
     BOOST_CHECK(node::BlockFeeRates(block, undo) == expected);
+    // An ODA transaction's fee pays for its compute units, not its bytes: it is left out.
+    {
+        BOOST_REQUIRE(block.vtx.size() > 1);
+        CBlock with_oda = block;
+        const CTransaction& first = *with_oda.vtx[1];
+        CMutableTransaction oda_tx;
+        oda_tx.version = first.version;
+        oda_tx.vin = first.vin;
+        oda_tx.vout = first.vout;
+        oda_tx.lock_time = first.lock_time;
+        oda_tx.vout.emplace_back(0, ScriptBytes{0x6a, 0x04, 'O', 'D', 'A', '1', 0x01, 0x06});
+        with_oda.vtx[1] = MakeTransactionRef(std::move(oda_tx));
+        std::vector<CAmount> without_first(expected.begin() + 1, expected.end());
+        BOOST_CHECK(node::BlockFeeRates(with_oda, undo) == without_first);
+    }
     // A mismatched undo record gives nothing rather than wrong numbers.
     undo.txs.pop_back();
     BOOST_CHECK(node::BlockFeeRates(block, undo).empty());

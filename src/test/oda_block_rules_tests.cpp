@@ -21,12 +21,24 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <stdexcept>
+
 using namespace oda::chain;
 using oda::test::MemoryRegistry;
 using oda::test::OdaTx;
 using oda::test::TaprootScript;
 
 namespace {
+
+/** Compute units of one run of `arch` on `samples` inputs (doc/oda-protocol.md section 4). */
+int64_t RunCost(const oda::model::Architecture& arch, uint64_t samples)
+{
+    oda::model::ArchitectureInfo info;
+    std::string error;
+    if (!oda::model::AnalyzeArchitecture(arch, info, error)) throw std::logic_error(error);
+    return int64_t(oda::model::ScoringCost(info, samples));
+}
+
 
 const ConsensusParams& Params()
 {
@@ -161,10 +173,10 @@ BOOST_AUTO_TEST_CASE(scores_are_recomputed)
     BOOST_CHECK_MESSAGE(state.GetDebugMessage().find("claimed " + std::to_string(f.score + 1) + ", scored " +
                                                      std::to_string(f.score)) != std::string::npos,
                         state.GetDebugMessage());
-    // The true one passes and counts architecture cost x samples.
+    // The true one passes and counts a run of the architecture on the samples.
     TxValidationState ok;
     BOOST_CHECK_MESSAGE(rules.ApplyTransaction(*f.add_tx, {f.add}, ok), ok.ToString());
-    BOOST_CHECK_EQUAL(rules.TotalComputeUnits(), int64_t(oda::model::ComputeCost(f.arch) * SAMPLES));
+    BOOST_CHECK_EQUAL(rules.TotalComputeUnits(), RunCost(f.arch, SAMPLES));
     // The block then needs a result output with that total and no tensors.
     BlockValidationState bs;
     BOOST_CHECK(!rules.CheckCoinbaseResult(Coinbase(std::nullopt), bs));
@@ -199,7 +211,7 @@ BOOST_AUTO_TEST_CASE(results_must_match_bit_for_bit)
     f.Register(base);
     const std::vector<int8_t> in_a{1, 2, 3, 4}, in_b{-100, 50, 0, 127}, in_c{9, -9, 9, -9};
     const std::vector<CTransactionRef> txs{f.InferTx(10, in_a), f.InferTx(11, in_b), f.InferTx(12, in_c)};
-    const int64_t per_infer = int64_t(oda::model::ComputeCost(f.arch));
+    const int64_t per_infer = RunCost(f.arch, 1);
     auto connect = [&](BlockOdaRules& rules) {
         for (const CTransactionRef& tx : txs) {
             TxValidationState state;
@@ -293,10 +305,10 @@ BOOST_AUTO_TEST_CASE(compute_unit_limits)
     Fixture f;
     MemoryRegistry base;
     f.Register(base);
-    const int64_t per_infer = int64_t(oda::model::ComputeCost(f.arch));
+    const int64_t per_infer = RunCost(f.arch, 1);
     ConsensusParams params = Params();
     // Per transaction: an add-model scoring SAMPLES samples over a limit just below it.
-    params.max_tx_compute_units = per_infer * SAMPLES - 1;
+    params.max_tx_compute_units = RunCost(f.arch, SAMPLES) - 1;
     {
         MemoryRegistry empty;
         RegistryCache cache(&empty);

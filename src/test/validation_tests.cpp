@@ -905,7 +905,10 @@ BOOST_AUTO_TEST_CASE(model_registry_follows_blocks_reorgs_and_failed_flushes)
     add.parents.clear();
     // Each ODA transaction here scores the example architecture on its declared samples; the
     // chainstate has no executor, so scores and result outputs are taken as claimed.
-    const int64_t cu = int64_t(oda::model::ComputeCost(add.architecture)) * add.dataset_samples;
+    oda::model::ArchitectureInfo info;
+    std::string cost_error;
+    BOOST_REQUIRE(oda::model::AnalyzeArchitecture(add.architecture, info, cost_error));
+    const int64_t cu = int64_t(oda::model::ScoringCost(info, add.dataset_samples));
     CMutableTransaction add_tx = OdaSpend(f, COutPoint(cbs[0], 0), add, 1000, true);
     const uint256 id = CTransaction(add_tx).GetTxid();
     BlockValidationState state;

@@ -53,16 +53,30 @@ class DemoTest(ODATestFramework):
             assert_equal([name for name, _ in scores], ["consensus engine", "reference interpreter"])
             assert_equal(scores[0][1], scores[1][1])
             assert re.search(r"argmax \d\nlabel \d", out), out
-            self.log.info("The registry part: files stored, model registered, same registry on both nodes")
-            assert re.search(r"weights: pieces root [0-9a-f]{64}, \d+ bytes, 4 layers", out), out
-            assert "dataset: pieces root" in out and "10000 samples" in out, out
-            assert "files held: [('dataset', 'held'), ('weights', 'held')]" in out or \
-                "files held: [('weights', 'held'), ('dataset', 'held')]" in out, out
+            self.log.info("On chain: addmodel, the waiting block, inferences, the weight update")
+            added = re.search(r"claimed score (\d+), (\d+) compute units \(scoring 10000 samples\)", out)
+            assert added, out
+            assert_equal(added.group(1), scores[0][1])  # the claimed score is the engine's
+            assert "the miner's store: [('dataset', 'held'), ('weights', 'held')]" in out or \
+                "the miner's store: [('weights', 'held'), ('dataset', 'held')]" in out, out
+            assert re.search(r"is waiting-for-data, missing \[\('[0-9a-f]{16}\.\.\.', \d+\), \('[0-9a-f]{16}\.\.\.', \d+\)\]", out), out
             registered = re.search(r"alice's node: owner roda1\w+, version 0, score (\d+) of 10000 samples, "
                                    r"objective accuracy", out)
             assert registered, out
-            assert_equal(registered.group(1), scores[0][1])  # the claimed score is the engine's
+            assert_equal(registered.group(1), scores[0][1])
             assert re.search(r"registry hash: miner ([0-9a-f]{64}), alice \1: equal", out), out
+            rows = re.findall(r"^\s+\d  (\S+)\s+(\S+)\s+confirmed, 1 confirmation\(s\)$", out, re.M)
+            assert_equal(len(rows), 5)
+            chain_argmax = re.search(r"oda-model infer on image 0 gives argmax (\d): the same as the chain", out)
+            assert chain_argmax, out
+            improved = re.search(r"local score (\d+) against the current (\d+): improves = (True|False)", out)
+            assert improved, out
+            if improved.group(3) == "True":
+                new_score = improved.group(1)
+                assert f"miner's node: version 1, score {new_score}" in out, out
+                assert f"alice's node: version 1, score {new_score}" in out, out
+            assert "error code: -26" in out and "bad-oda-not-improving: the weights score" in out, out
+            assert "alice's mempool: 0 transactions" in out, out
         assert "Done." in out, out
 
 

@@ -22,7 +22,7 @@ FEE = 20_000
 OWNER_VALUE = 10_000
 ROYALTY = 100_000
 SAMPLES = 60
-MAX_TX_COMPUTE_UNITS = 2_500_000_000  # regtest ConsensusParams (doc/oda-protocol.md section 4)
+MAX_TX_COMPUTE_UNITS = 100_000_000_000  # regtest ConsensusParams (doc/oda-protocol.md section 4)
 
 
 class OdaInvalidBlocksTest(ODATestFramework):
@@ -82,14 +82,14 @@ class OdaInvalidBlocksTest(ODATestFramework):
         lie = self.build([(owner.script_pubkey, OWNER_VALUE),
                           (oda_script(add_model(architecture=encoding, dataset=data_c, samples=SAMPLES, weights=w0_c,
                                                 score=score0 + 1, royalty=ROYALTY, min_improvement=0)), 0)])
-        self.reject(self.block_with([lie], (cost * SAMPLES, [])), "bad-oda-score", "false initial score")
+        self.reject(self.block_with([lie], (cost(SAMPLES), [])), "bad-oda-score", "false initial score")
 
         self.log.info("add-model over the per-transaction compute limit: bad-oda-cu")
-        samples = MAX_TX_COMPUTE_UNITS // cost + 1
+        samples = (MAX_TX_COMPUTE_UNITS - cost.per_run) // cost.per_sample + 1
         big = self.build([(owner.script_pubkey, OWNER_VALUE),
                           (oda_script(add_model(architecture=encoding, dataset=data_c, samples=samples, weights=w0_c,
                                                 score=score0, royalty=ROYALTY, min_improvement=0)), 0)])
-        self.reject(self.block_with([big], (cost * samples, [])), "bad-oda-cu", "transaction over the compute limit")
+        self.reject(self.block_with([big], (cost(samples), [])), "bad-oda-cu", "transaction over the compute limit")
 
         self.log.info("The true add-model, mined by the node: its coinbase carries the compute units")
         add_tx = self.build([(owner.script_pubkey, OWNER_VALUE),
@@ -99,21 +99,21 @@ class OdaInvalidBlocksTest(ODATestFramework):
         self.wallet.rescan()
         block_hash = self.wallet.generate(1)[0]
         mined = block_from_hex(node.getblock(block_hash, 0))
-        assert_equal(coinbase_result(mined), (cost * SAMPLES, []))
+        assert_equal(coinbase_result(mined), (cost(SAMPLES), []))
         model = add_tx.txid
         assert_equal(node.getmodel(model)["current_score"], score0)
 
         self.log.info("update-weights with a false claimed score: bad-oda-score")
         claim = max(score0, score1 + 1)
         upd = self.build([(oda_script(update_weights(model, w1_c, claim, self.wallet.script_pubkey)), 0)])
-        self.reject(self.block_with([upd], (cost * SAMPLES, [])), "bad-oda-score", "false claimed score")
+        self.reject(self.block_with([upd], (cost(SAMPLES), [])), "bad-oda-score", "false claimed score")
 
         self.log.info("Three infers: the result must give each output, bit for bit, in block order")
         inputs = [[1, 2, 3, 4], [-128, 127, 0, 64], [100, -100, 50, -50]]
         infers = [self.build([(owner.script_pubkey, ROYALTY), (oda_script(infer(model, w0_c[0], x)), 0)]) for x in inputs]
         outputs = [files.infer(arch, w0, x) for x in inputs]
         assert outputs[0] != outputs[1] and outputs[1] != outputs[2]
-        total = 3 * cost
+        total = 3 * cost(1)
 
         flipped = copy.deepcopy(outputs)
         flipped[1][1][0] ^= 1
@@ -127,7 +127,7 @@ class OdaInvalidBlocksTest(ODATestFramework):
 
         self.log.info("An infer that does not pay the owner its royalty: bad-oda-royalty")
         unpaid = self.build([(owner.script_pubkey, ROYALTY - 1), (oda_script(infer(model, w0_c[0], inputs[0])), 0)])
-        self.reject(self.block_with([unpaid], (cost, [outputs[0]])), "bad-oda-royalty", "missing royalty")
+        self.reject(self.block_with([unpaid], (cost(1), [outputs[0]])), "bad-oda-royalty", "missing royalty")
 
         self.log.info("The correct block, built by hand with oda-model's outputs, is accepted")
         good = self.block_with(infers, (total, outputs))

@@ -13,13 +13,14 @@ import subprocess
 from test_framework.blocktools import MiniWallet
 from test_framework.messages import COutPoint, CTransaction, CTxIn, CTxOut, hex_to_hash, uint256_from_bytes
 from test_framework.oda import add_model, oda_script, update_weights
+from test_framework.oda_model_files import RunCost
 from test_framework.p2p import connect_nodes, disconnect_nodes
 from test_framework.test_framework import ODATestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error, sync_blocks
 
 RPC_VERIFY_REJECTED = -26
 OWNER_VALUE = 10_000
-COMPUTE_FEE_PER_MILLION = 1_000_000  # node 0: 1 unit per compute unit, large enough to see
+COMPUTE_FEE_PER_MILLION = 20_000  # node 0: 0.02 units per compute unit, large enough to see
 SAMPLES = 200
 MLP = ('{"version":1,"input_shape":[1,4,4],"objective":"accuracy","layers":['
        '{"kind":"flatten"},{"kind":"dense","out_features":16,"per_channel":true},{"kind":"relu"},'
@@ -45,7 +46,7 @@ class OdaMempoolTest(ODATestFramework):
             f.write(MLP)
         inspect = self.oda_model("inspect", "mlp.json")
         self.encoding = bytes.fromhex(re.search(r"^\s*encoding ([0-9a-f]+)$", inspect, re.M).group(1))
-        self.cost = int(re.search(r"compute cost (\d+) CU per inference", inspect).group(1))
+        self.cost = RunCost.parse(inspect)
         self.oda_model("make-dataset", "--shape", "1,4,4", "--count", str(SAMPLES), "--classes", "3", "--seed", "1",
                        "-o", "data.odad")
         self.dataset_path = os.path.join(tmp, "data.odad")
@@ -109,7 +110,7 @@ class OdaMempoolTest(ODATestFramework):
         n0, n1 = self.nodes
         owner = MiniWallet(n0, label="owner")
         self.make_files()
-        self.log.info(f"weights by true score: {[s for s, _ in self.weights]}; {self.cost} CU per inference")
+        self.log.info(f"weights by true score: {[s for s, _ in self.weights]}; {self.cost(1)} CU per inference")
         paths = [self.dataset_path] + [p for _, p in self.weights[:-1]]  # the best file is never imported on node 0
         self.files = self.import_files(n0, paths)
         self.files.update(self.import_files(n1, paths + [self.weights[-1][1]]))
@@ -123,7 +124,7 @@ class OdaMempoolTest(ODATestFramework):
                             score=s0, royalty=10_000, trainer_share_bp=1000, min_improvement=0)
         add_tx = self.build([(owner.script_pubkey, OWNER_VALUE), (oda_script(payload), 0)], 200_000)
         self.model = self.send(n0, add_tx)
-        add_cu = self.cost * SAMPLES
+        add_cu = self.cost(SAMPLES)
         assert_equal(n0.getmempoolentry(self.model)["computeunits"], add_cu)
         self.wallet.generate(1)
         sync_blocks(self.nodes)
@@ -131,7 +132,7 @@ class OdaMempoolTest(ODATestFramework):
         disconnect_nodes(n0, n1)
 
         self.log.info("Fee per compute unit: size fee alone is refused, with both figures; more fee is accepted")
-        cu = self.cost * SAMPLES  # scoring the update on the model's dataset
+        cu = self.cost(SAMPLES)  # scoring the update on the model's dataset
         compute_fee = (cu * COMPUTE_FEE_PER_MILLION + 999_999) // 1_000_000
         cheap = self.update(1, 20_000)
         assert 20_000 < compute_fee

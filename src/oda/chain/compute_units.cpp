@@ -30,6 +30,19 @@ std::optional<uint64_t> InferenceCost(const std::vector<uint8_t>& encoded_archit
     return model::ScoringCost(*info, 1);
 }
 
+int64_t RunComputeUnits(const model::ArchitectureInfo& info, uint64_t samples)
+{
+    return ToSigned(model::ScoringCost(info, samples));
+}
+
+std::optional<int64_t> RunComputeUnits(const std::vector<uint8_t>& encoded_architecture, uint64_t samples,
+                                       std::string& error)
+{
+    const std::optional<model::ArchitectureInfo> info = AnalyzeEncoded(encoded_architecture, error);
+    if (!info) return std::nullopt;
+    return RunComputeUnits(*info, samples);
+}
+
 int64_t SaturatingComputeProduct(uint64_t a, uint64_t b)
 {
     constexpr uint64_t max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());

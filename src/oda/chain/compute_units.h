@@ -27,6 +27,14 @@ namespace oda::chain {
  *  decode or analyze. */
 std::optional<uint64_t> InferenceCost(const std::vector<uint8_t>& encoded_architecture, std::string& error);
 
+/** Compute units of one run on `samples` inputs (oda/model/architecture.h ScoringCost) as
+ *  an i64, saturating at INT64_MAX: the one conversion every caller uses. */
+int64_t RunComputeUnits(const model::ArchitectureInfo& info, uint64_t samples);
+/** The same from a registry record's encoded architecture; nullopt with `error` if the bytes
+ *  do not decode or analyze. */
+std::optional<int64_t> RunComputeUnits(const std::vector<uint8_t>& encoded_architecture, uint64_t samples,
+                                       std::string& error);
+
 /** a x b saturating at INT64_MAX (both >= 0). */
 int64_t SaturatingComputeProduct(uint64_t a, uint64_t b);
 

@@ -18,6 +18,22 @@ SMALL_MLP = {"version": 1, "input_shape": [4], "objective": "accuracy",
              "logits_output": True}
 
 
+
+class RunCost:
+    """Compute units of one run of a model on n samples (doc/oda-protocol.md section 4):
+    n x per_sample + per_run (the weights, read once per run), as `oda-model inspect` prints."""
+
+    def __init__(self, per_sample, per_run):
+        self.per_sample, self.per_run = per_sample, per_run
+
+    @staticmethod
+    def parse(inspect_output):
+        m = re.search(r"compute cost (\d+) CU per sample \+ (\d+) CU per run", inspect_output)
+        return RunCost(int(m.group(1)), int(m.group(2)))
+
+    def __call__(self, samples):
+        return samples * self.per_sample + self.per_run
+
 class ModelFiles:
     def __init__(self, builddir, workdir):
         self.tool = os.path.join(builddir, "src", "oda-model")
@@ -41,8 +57,7 @@ class ModelFiles:
             json.dump(spec, f)
         out = self.run("inspect", name)
         encoding = re.search(r"^\s*encoding ([0-9a-f]+)$", out, re.M).group(1)
-        cost = int(re.search(r"compute cost (\d+) CU per inference", out).group(1))
-        return path, bytes.fromhex(encoding), cost
+        return path, bytes.fromhex(encoding), RunCost.parse(out)
 
     def dataset(self, name, shape, count, classes, seed):
         self.run("make-dataset", "--shape", ",".join(str(d) for d in shape), "--count", str(count),
