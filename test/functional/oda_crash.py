@@ -4,21 +4,16 @@ inferences re-run in every block, a weight update re-scored), restart it each ti
 the end that its registry hash, UTXO set and inference results equal those of the node that never
 crashed (doc/oda-protocol.md section 2.5: the registry is written in the same batch as the coins,
 so after a crash both are at the same block and the blocks above are connected again)."""
-import json
 import os
 import random
-import subprocess
 import threading
 import time
 
+from test_framework.oda_model_files import TRAINABLE_MLP as MLP, ModelFiles
 from test_framework.p2p import connect_nodes
 from test_framework.util import assert_equal, sync_blocks, wait_until
 from walletutil import COINBASE_MATURITY, WalletTestFramework, wallet_rpc
 
-MLP = {"version": 1, "input_shape": [1, 4, 4], "objective": "accuracy",
-       "layers": [{"kind": "flatten"}, {"kind": "dense", "out_features": 16, "per_channel": True}, {"kind": "relu"},
-                  {"kind": "dense", "out_features": 3, "per_channel": False}],
-       "logits_output": True}
 BLOCKS_WITH_INFERS = 40
 INFERS_PER_BLOCK = 3
 ROUNDS = 6
@@ -30,33 +25,17 @@ class OdaCrashTest(WalletTestFramework):
         # the blocks connected since, which the restart connects (re-executes) again.
         self.set_wallet_test_params(num_nodes=2)
 
-    def tool(self, *args):
-        binary = os.path.join(self.config["environment"]["BUILDDIR"], "src", "oda-model")
-        return subprocess.run([binary, *args], cwd=self.workdir, check=True, stdout=subprocess.PIPE, text=True,
-                              timeout=600).stdout
-
-    def make_model(self):
-        self.workdir = os.path.join(self.options.tmpdir, "model")
-        os.makedirs(self.workdir)
-        with open(os.path.join(self.workdir, "mlp.json"), "w") as f:
-            json.dump(MLP, f)
-        self.tool("make-dataset", "--shape", "1,4,4", "--count", "600", "--classes", "3", "--seed", "1", "-o", "train.odad")
-        self.tool("make-dataset", "--shape", "1,4,4", "--count", "200", "--classes", "3", "--seed", "1", "-o", "test.odad")
-        self.tool("init", "mlp.json", "-o", "init.odaw", "--seed", "3")
-        self.tool("train", "mlp.json", "--data", "train.odad", "--epochs", "8", "--batch-size", "16", "--lr", "0.01",
-                  "--out-weights", "trained.odaw", "--out-checkpoint", "trained.pt", "--no-progress")
-        return {n: os.path.join(self.workdir, n) for n in ("init.odaw", "trained.odaw", "test.odad")}
-
     def snapshot(self, node, txids):
         return (node.getbestblockhash(), node.getregistryinfo()["hash"], node.gettxoutsetinfo()["hash_serialized_3"],
                 [node.getinference(t).get("output") for t in txids])
 
     def run_test(self):
         n0, n1 = self.nodes
-        files = self.make_model()
+        self.models = ModelFiles(self.config["environment"]["BUILDDIR"], os.path.join(self.options.tmpdir, "model"))
+        files = self.models.trained_mlp()
         for node in self.nodes:
-            for path in files.values():
-                node.importmodelfile(path)
+            for name in ("init", "trained", "test"):
+                node.importmodelfile(files[name])
 
         self.log.info("Node 0 builds a chain of ODA work: a model, %d blocks of inferences, an update",
                       BLOCKS_WITH_INFERS)
@@ -64,14 +43,14 @@ class OdaCrashTest(WalletTestFramework):
         w = wallet_rpc(n0, "w")
         address = w.getnewaddress()
         n0.generatetoaddress(COINBASE_MATURITY + 20, address)
-        model_id = w.addmodel(MLP, files["init.odaw"], files["test.odad"],
+        model_id = w.addmodel(MLP, files["init"], files["test"],
                               {"royalty": 10000, "trainer_share": 2000, "min_improvement": 1})["modelid"]
         n0.generatetoaddress(1, address)
         rng = random.Random(7)
         infers = []
         for b in range(BLOCKS_WITH_INFERS):
             if b == BLOCKS_WITH_INFERS // 2:
-                w.updateweights(model_id, files["trained.odaw"])
+                w.updateweights(model_id, files["trained"])
             for _ in range(INFERS_PER_BLOCK):
                 inp = [rng.randrange(-128, 128) for _ in range(16)]
                 infers.append(w.sendinference(model_id, inp)["txid"])

@@ -6,19 +6,13 @@ old one on a longer branch. Node 0 reorganises to node 1's branch (its update an
 the gone version leave its chain), then both move to a longer branch that carries the update again.
 After each reorg both nodes give the same registry hash, model and inference results; at the end a
 third node that never saw a stale branch syncs and gives the same ones too."""
-import json
 import os
-import re
-import subprocess
 
+from test_framework.oda_model_files import TRAINABLE_MLP as MLP, ModelFiles
 from test_framework.p2p import connect_nodes, disconnect_nodes
 from test_framework.util import assert_equal, sync_blocks, sync_mempools, wait_until
 from walletutil import COINBASE_MATURITY, WalletTestFramework, wallet_rpc
 
-MLP = {"version": 1, "input_shape": [1, 4, 4], "objective": "accuracy",
-       "layers": [{"kind": "flatten"}, {"kind": "dense", "out_features": 16, "per_channel": True}, {"kind": "relu"},
-                  {"kind": "dense", "out_features": 3, "per_channel": False}],
-       "logits_output": True}
 INPUTS = [[((i * k) % 256) - 128 for i in range(16)] for k in (37, 53, 71)]
 
 
@@ -26,26 +20,8 @@ class OdaReorgTest(WalletTestFramework):
     def set_test_params(self):
         self.set_wallet_test_params(num_nodes=3)
 
-    def tool(self, *args):
-        binary = os.path.join(self.config["environment"]["BUILDDIR"], "src", "oda-model")
-        return subprocess.run([binary, *args], cwd=self.workdir, check=True, stdout=subprocess.PIPE, text=True,
-                              timeout=600).stdout
-
-    def make_model(self):
-        self.workdir = os.path.join(self.options.tmpdir, "model")
-        os.makedirs(self.workdir)
-        with open(os.path.join(self.workdir, "mlp.json"), "w") as f:
-            json.dump(MLP, f)
-        self.tool("make-dataset", "--shape", "1,4,4", "--count", "600", "--classes", "3", "--seed", "1", "-o", "train.odad")
-        self.tool("make-dataset", "--shape", "1,4,4", "--count", "200", "--classes", "3", "--seed", "1", "-o", "test.odad")
-        self.tool("init", "mlp.json", "-o", "init.odaw", "--seed", "3")
-        self.tool("train", "mlp.json", "--data", "train.odad", "--epochs", "8", "--batch-size", "16", "--lr", "0.01",
-                  "--out-weights", "trained.odaw", "--out-checkpoint", "trained.pt", "--no-progress")
-        return {n: os.path.join(self.workdir, n) for n in ("mlp.json", "init.odaw", "trained.odaw", "test.odad")}
-
     def infer_output(self, weights, inp):
-        out = self.tool("infer", "mlp.json", "--weights", weights, "--input", bytes(v & 0xFF for v in inp).hex())
-        return [int(v) for v in re.search(r"output \[\d+\] \(int32 logits\): \[([^\]]*)\]", out).group(1).split(",")]
+        return self.models.infer(self.files["arch"], weights, inp)[1]
 
     def state(self, node, model_id, txids):
         """What must be equal on two nodes on the same chain."""
@@ -59,9 +35,10 @@ class OdaReorgTest(WalletTestFramework):
 
     def run_test(self):
         n0, n1, n2 = self.nodes
-        files = self.make_model()
+        self.models = ModelFiles(self.config["environment"]["BUILDDIR"], os.path.join(self.options.tmpdir, "model"))
+        files = self.files = self.models.trained_mlp()
         for node in self.nodes:
-            for name in ("init.odaw", "trained.odaw", "test.odad"):
+            for name in ("init", "trained", "test"):
                 node.importmodelfile(files[name])
         connect_nodes(n0, n1)
         n0.createwallet("owner")
@@ -75,7 +52,7 @@ class OdaReorgTest(WalletTestFramework):
         sync_blocks([n0, n1])
 
         self.log.info("A model and an inference on version 0, on both nodes")
-        model_id = owner.addmodel(MLP, files["init.odaw"], files["test.odad"],
+        model_id = owner.addmodel(MLP, files["init"], files["test"],
                                   {"royalty": 10000, "trainer_share": 2000, "min_improvement": 1})["modelid"]
         sync_mempools([n0, n1])
         n0.generatetoaddress(1, owner.getnewaddress())
@@ -88,13 +65,13 @@ class OdaReorgTest(WalletTestFramework):
 
         self.log.info("Split: node 0 takes an update and an inference on version 1; node 1 a longer branch")
         disconnect_nodes(n0, n1)
-        update = owner.updateweights(model_id, files["trained.odaw"])
+        update = owner.updateweights(model_id, files["trained"])
         n0.generatetoaddress(1, owner.getnewaddress())
         on_v1 = owner.sendinference(model_id, INPUTS[1])
         assert_equal(on_v1["version"], 1)
         n0.generatetoaddress(1, owner.getnewaddress())
         assert_equal(n0.getmodel(model_id)["current_version"], 1)
-        assert_equal(n0.getinference(on_v1["txid"])["output"], self.infer_output(files["trained.odaw"], INPUTS[1]))
+        assert_equal(n0.getinference(on_v1["txid"])["output"], self.infer_output(files["trained"], INPUTS[1]))
         pinned = user.sendinference(model_id, INPUTS[2], {"version": 0})["txid"]
         n1.generatetoaddress(3, user.getnewaddress())
 
@@ -106,7 +83,7 @@ class OdaReorgTest(WalletTestFramework):
         m = n0.getmodel(model_id)
         assert_equal((m["current_version"], m["versions"], m["current_score"]),
                      (0, 1, v0["current_score"]))
-        assert_equal(n0.getinference(pinned)["output"], self.infer_output(files["init.odaw"], INPUTS[2]))
+        assert_equal(n0.getinference(pinned)["output"], self.infer_output(files["init"], INPUTS[2]))
         # The update is back in node 0's pool; the inference on the gone version is not valid now.
         wait_until(lambda: update["txid"] in n0.getrawmempool(), timeout=30)
         assert on_v1["txid"] not in n0.getrawmempool()

@@ -34,6 +34,15 @@ class RunCost:
     def __call__(self, samples):
         return samples * self.per_sample + self.per_run
 
+
+# 16 inputs -> DENSE 16 (per-channel) -> RELU -> DENSE 3 logits: small enough to train in a
+# second, large enough that training visibly improves it (trained_mlp()).
+TRAINABLE_MLP = {"version": 1, "input_shape": [1, 4, 4], "objective": "accuracy",
+                 "layers": [{"kind": "flatten"}, {"kind": "dense", "out_features": 16, "per_channel": True},
+                            {"kind": "relu"}, {"kind": "dense", "out_features": 3, "per_channel": False}],
+                 "logits_output": True}
+
+
 class ModelFiles:
     def __init__(self, builddir, workdir):
         self.tool = os.path.join(builddir, "src", "oda-model")
@@ -71,6 +80,17 @@ class ModelFiles:
     def score(self, arch, weights, dataset):
         out = self.run("eval", arch, "--weights", weights, "--data", dataset)
         return int(re.search(r"consensus engine: score (-?\d+)", out).group(1))
+
+    def trained_mlp(self):
+        """TRAINABLE_MLP with random initial weights, weights trained on 600 samples and a
+        200-sample scoring dataset: {"arch", "init", "trained", "test"} paths."""
+        arch, _, _ = self.architecture("mlp.json", TRAINABLE_MLP)
+        self.dataset("train.odad", [1, 4, 4], 600, 3, 1)
+        test = self.dataset("test.odad", [1, 4, 4], 200, 3, 1)
+        init = self.weights("mlp.json", "init.odaw", 3)
+        self.run("train", "mlp.json", "--data", "train.odad", "--epochs", "8", "--batch-size", "16", "--lr", "0.01",
+                 "--out-weights", "trained.odaw", "--out-checkpoint", "trained.pt", "--no-progress")
+        return {"arch": arch, "init": init, "trained": self.path("trained.odaw"), "test": test}
 
     def infer(self, arch, weights, values):
         """The output tensor (element type, values) of one int8 input."""
