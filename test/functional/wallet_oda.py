@@ -199,6 +199,15 @@ class WalletOdaTest(WalletTestFramework):
         assert_equal((model["current_version"], model["current_score"]), (1, trained_score))
         assert_equal([v["score"] for v in model["version_list"]], [init_score, trained_score])
         assert_equal((model["computeunits_per_inference"], model["computeunits_per_scoring"]), (cost, scoring))
+        self.log.info("An inference pinned to version 0 after the update still runs the old weights")
+        old_inp = [((i * 53) % 256) - 128 for i in range(16)]
+        old = user.sendinference(model_id, old_inp, {"version": 0})
+        assert_equal(old["version"], 0)
+        sync_mempools(self.nodes)
+        self.mine(n0)
+        got = n1.getinference(old["txid"])
+        assert_equal((got["status"], got["version"], got["output"]),
+                     ("confirmed", 0, self.infer_output(files["init.odaw"], old_inp)[0]))
         split = model["royalty_split"]
         trainer = model["version_list"][1]["trainer_address"]
         assert_equal(split["trainer"], {"address": trainer, "amount": 2000})
