@@ -36,8 +36,8 @@ static constexpr CAmount DEFAULT_MAX_RAW_TX_FEE_RATE = 10000000;
 /** ODA compute policy (doc/oda-protocol.md section 4): the minimum fee an ODA transaction
  *  pays for its compute units, in units per million CU (-mincomputefee), on top of the
  *  size-based relay fee. 1,000 per million CU: an inference on the Fashion-MNIST MLP
- *  (~0.1 million CU) needs 110 units more, scoring a CNN on 10,000 samples (~1e10 CU)
- *  0.1 coin. */
+ *  (1,237,120 CU) needs 1,238 units more, scoring the small CNN on 10,000 samples
+ *  (7.79e10 CU) 0.78 coin. */
 static constexpr CAmount DEFAULT_MIN_FEE_PER_MILLION_CU = 1000;
 /** ceil(compute_units * fee_per_million_cu / 10^6), saturating at MAX_MONEY + 1 (so that
  *  any fee falls short of an absurd requirement). compute_units, fee_per_million_cu >= 0. */
