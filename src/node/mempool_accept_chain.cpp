@@ -7,6 +7,8 @@
 
 MempoolChainView ChainViewAtTip(node::ChainstateManager& chainman)
 {
+    // The contract (mempool_accept.h): the caller holds the chain lock while it uses the view.
+    AssertLockHeld(chainman.Mutex());
     MempoolChainView view;
     view.params = &chainman.Consensus();
     const node::CBlockIndex* tip = chainman.ActiveTip();
