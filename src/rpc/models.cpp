@@ -104,10 +104,10 @@ json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<Mode
     out["owner_script"] = HexStr(m.owner_script);
     out["architecture"] = HexStr(m.architecture);
     oda::model::Architecture arch;
+    oda::model::ArchitectureInfo info;
     std::string error;
-    if (oda::model::DecodeArchitecture(m.architecture, arch, error)) {
-        out["objective"] = oda::model::ObjectiveName(arch.objective);
-    }
+    const bool decoded = oda::model::DecodeArchitecture(m.architecture, arch, error);
+    if (decoded) out["objective"] = oda::model::ObjectiveName(arch.objective);
     out["dataset"] = CommitmentToJSON(m.dataset);
     out["dataset_samples"] = m.dataset_samples;
     out["royalty"] = m.royalty;
@@ -119,10 +119,9 @@ json ModelToJSON(const uint256& id, const ModelRecord& m, const std::vector<Mode
     json list = json::array();
     for (uint32_t i = 0; i < versions.size(); ++i) list.push_back(VersionToJSON(i, versions[i], hrp));
     out["version_list"] = list;
-    error.clear();
-    if (const auto cost = oda::chain::RunComputeUnits(m.architecture, 1, error)) {
-        out["computeunits_per_inference"] = *cost;
-        out["computeunits_per_scoring"] = *oda::chain::RunComputeUnits(m.architecture, m.dataset_samples, error);
+    if (decoded && oda::model::AnalyzeArchitecture(arch, info, error)) {
+        out["computeunits_per_inference"] = oda::chain::RunComputeUnits(info, 1);
+        out["computeunits_per_scoring"] = oda::chain::RunComputeUnits(info, m.dataset_samples);
     }
     if (m.current_version < versions.size()) {
         out["royalty_split"] = RoyaltySplitToJSON(m, versions[m.current_version], registry, hrp);
@@ -359,7 +358,7 @@ void RegisterModelRPCCommands(CRPCTable& table)
                                  "  \"dataset_samples\", \"royalty\", \"trainer_share_bp\", \"parents\": [{\"modelid\", \"share_bp\"}], \"min_improvement\",\n"
                                  "  \"version_list\": [{\"version\", \"weights\": {\"pieces_root\", \"file_size\"}, \"score\", \"height\", \"txid\",\n"
                                  "  \"trainer_script\", \"trainer_address\"}, ...] }\n"
-                                 "  \"computeunits_per_inference\", \"computeunits_per_scoring\" (an update-weights: per inference x dataset samples),\n"
+                                 "  \"computeunits_per_inference\", \"computeunits_per_scoring\" (a run on one sample, and on the dataset's samples: what an update-weights costs),\n"
                                  "  \"royalty_split\": {\"per_inference\", \"owner\": {\"address\", \"amount\"}, \"trainer\": {\"address\", \"amount\"},\n"
                                  "    \"parents\": [{\"modelid\", \"address\", \"amount\"}], \"outputs\": [{\"address\", \"script\", \"amount\"}]}\n"
                                  "  (section 7, for the current version; outputs = what an infer must pay, one per script, in units) }\n"

@@ -376,7 +376,7 @@ void RegisterWalletOdaRPCCommands(CRPCTable& t)
         "initial score is computed locally by the consensus engine (the network re-scores it, so the claim is exact),\n"
         "and the transaction is funded, signed and broadcast. Outputs: the ownership output (a new wallet address,\n"
         "which the wallet never spends as a coin), the ODA output, then change. Fee: the size fee at the fee rate plus\n"
-        "the compute fee of its compute units (architecture cost x dataset samples).\n"
+        "the compute fee of its compute units (a run of the architecture on the dataset's samples).\n"
         "Errors: -8 bad architecture, option or path, -22 invalid file, -6 insufficient funds, -26 rejected by the mempool.",
         {{"architecture", Type::ANY, RPCArg::REQUIRED, "The architecture: a JSON object (oda-model's JSON form), or the path of a JSON file"},
          {"weights", Type::STR, RPCArg::REQUIRED, "Path of the initial weights file (.odaw)"},
